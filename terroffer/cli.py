@@ -1,0 +1,143 @@
+"""The ``terroffer`` command: parse arguments, call the library, print, set the exit code.
+
+Exit codes: 0 done (and, for ``validate``, clean), 1 problems found in a plan that could
+be loaded, 2 an input that could not be used — one line naming it and saying what to
+do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from terroffer.errors import DataSourceError, TerrofferError
+from terroffer.reference import LANGUAGES, translate
+
+__all__ = ["main"]
+
+
+def _lang_default() -> str:
+    lang = os.environ.get("TERROFFER_LANG", "fr")
+    return lang if lang in LANGUAGES else "fr"
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="zoning file or CNIG delivery folder")
+    parser.add_argument("--crs", help="CRS of the source when it has none (e.g. EPSG:26191)")
+    parser.add_argument("--encoding", help="text encoding of a Shapefile/MapInfo table (e.g. cp1256)")
+    parser.add_argument("--profile", help="column profile: canonical, cnig, generic or a YAML mapping file")
+    parser.add_argument("--layer", help="the zones layer when the source has several")
+    parser.add_argument("--rules", help="CSV/XLSX of rules for a source that carries zones only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``terroffer`` command."""
+    parser = argparse.ArgumentParser(prog="terroffer", description="Zoning plans and the territorial offer.")
+    parser.add_argument("--lang", choices=LANGUAGES, default=_lang_default(), help="language of messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    val = sub.add_parser("validate", help="check a zoning plan and report its problems")
+    _source_options(val)
+    val.add_argument("--json", action="store_true", help="print the report as JSON")
+    val.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    imp = sub.add_parser("import", help="load a zoning plan and write it as a canonical GeoPackage")
+    _source_options(imp)
+    imp.add_argument("--into", required=True, help="the GeoPackage to write (replaced only on success)")
+    imp.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    dash = sub.add_parser("dashboard", help="serve a dashboard with Voilà on this machine")
+    dash.add_argument("notebook", nargs="?", default="explorer", help="explorer (default) or a notebook path")
+    dash.add_argument("--plan", help="the plan to show (default: TERROFFER_PLAN, else the bundled sample)")
+    dash.add_argument("--port", type=int, default=8866)
+    dash.add_argument("--open", action="store_true", help="open a browser tab")
+    dash.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from terroffer.io import load_plan
+
+    return load_plan(
+        args.path,
+        crs=args.crs,
+        encoding=args.encoding,
+        profile=args.profile,
+        layer=args.layer,
+        rules=args.rules,
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from terroffer.validate import validate
+
+    report = validate(_load(args))
+    if args.json:
+        print(json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=2))
+    else:
+        print(report.to_text(args.lang))
+    return report.exit_code
+
+
+def _import(args: argparse.Namespace) -> int:
+    from terroffer.io import write_plan
+
+    plan = _load(args)
+    out = write_plan(plan, args.into)
+    print(
+        translate(
+            "cli.imported",
+            args.lang,
+            source=args.path,
+            target=str(out),
+            zones=len(plan.zones),
+            rules=len(plan.rules),
+            reservations=len(plan.reservations),
+        )
+    )
+    for notice in plan.warnings:
+        print("  - " + notice.message(args.lang))
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from terroffer.app.serve import NOTEBOOKS, serve
+
+    notebook = Path(args.notebook)
+    if not notebook.suffix:
+        notebook = NOTEBOOKS / f"{args.notebook}.ipynb"
+    if not notebook.exists():
+        raise DataSourceError("error.not_found", notebook)
+    if args.plan is not None and not Path(args.plan).exists():
+        raise DataSourceError("error.not_found", args.plan)
+    print(translate("cli.serving", args.lang, url=f"http://127.0.0.1:{args.port}/"), flush=True)
+    return serve(notebook, plan=args.plan, port=args.port, open_browser=args.open)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    commands = {"validate": _validate, "import": _import, "dashboard": _dashboard}
+    try:
+        return commands[args.command](args)
+    except TerrofferError as exc:
+        print(f"terroffer: {exc.message(args.lang)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        err = DataSourceError(
+            "error.unexpected", getattr(args, "path", ""), reason=f"{type(exc).__name__}: {exc}"
+        )
+        print(f"terroffer: {err.message(args.lang)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

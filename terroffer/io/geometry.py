@@ -1,0 +1,137 @@
+"""Geometry clean-up for zone and reservation layers, vectorised with shapely 2.
+
+Every change is counted and located so the validation report can say what was done:
+empty geometries and exact duplicates are dropped, closed lines become polygons,
+invalid polygons are repaired with ``make_valid`` (keeping their polygonal part),
+Z coordinates are dropped, and multi-part geometries are kept whole.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely import GeometryType
+
+from terroffer.model import Problem
+
+__all__ = ["clean_polygons"]
+
+_POLYGONAL = (GeometryType.POLYGON, GeometryType.MULTIPOLYGON)
+_LINEAR = (GeometryType.LINESTRING, GeometryType.MULTILINESTRING, GeometryType.LINEARRING)
+_MAX_WHERE = 20
+
+
+def _where(geoms: np.ndarray) -> tuple[tuple[float, float], ...]:
+    pts = shapely.point_on_surface(geoms[:_MAX_WHERE])
+    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in shapely.get_coordinates(pts))
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry | None:
+    if shapely.get_type_id(geom) in _POLYGONAL:
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if shapely.get_type_id(g) in _POLYGONAL]
+    polys = [p for g in parts for p in shapely.get_parts(g)]
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _closed_lines_to_polygons(geoms: np.ndarray) -> np.ndarray:
+    out = np.empty(len(geoms), dtype=object)
+    for i, geom in enumerate(geoms):
+        rings = [
+            line
+            for line in shapely.get_parts(geom)
+            if shapely.get_num_points(line) >= 4 and shapely.is_closed(line)
+        ]
+        polys = [shapely.Polygon(shapely.get_coordinates(r)) for r in rings]
+        out[i] = None if not polys else polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+    return out
+
+
+def clean_polygons(
+    gdf: gpd.GeoDataFrame, *, dedupe_on: list[str] | None = None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Make a layer's geometries valid polygons, and say what was done.
+
+    Parameters
+    ----------
+    gdf
+        The layer, in any CRS.
+    dedupe_on
+        Attribute columns that must also be equal for two features to be duplicates
+        (by default the geometry alone decides).
+
+    Returns
+    -------
+    (cleaned, problems)
+        ``problems`` has one :class:`~terroffer.model.Problem` per kind of defect found:
+        ``empty_geometry``, ``not_polygon``, ``closed_line``, ``invalid_geometry``,
+        ``duplicate_geometry``.
+    """
+    problems: list[Problem] = []
+    geoms = np.array(gdf.geometry.array, dtype=object)
+    if shapely.has_z(geoms).any():
+        geoms = shapely.force_2d(geoms)
+
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.any():
+        problems.append(
+            Problem(
+                "empty_geometry", int(empty.sum()), detail=tuple(map(str, np.flatnonzero(empty)[:_MAX_WHERE]))
+            )
+        )
+
+    types = shapely.get_type_id(geoms)
+    types[empty] = -1
+    linear = np.isin(types, _LINEAR)
+    if linear.any():
+        converted = _closed_lines_to_polygons(geoms[linear])
+        ok = np.array([g is not None for g in converted])
+        if ok.any():
+            problems.append(
+                Problem("closed_line", int(ok.sum()), _where(np.asarray(list(converted[ok]), dtype=object)))
+            )
+        idx = np.flatnonzero(linear)
+        geoms[idx] = converted
+        types[idx[ok]] = GeometryType.POLYGON
+        types[idx[~ok]] = -2
+
+    other = ~np.isin(types, _POLYGONAL) & ~empty
+    if other.any():
+        problems.append(Problem("not_polygon", int(other.sum())))
+
+    keep = np.isin(types, _POLYGONAL)
+    valid = np.ones(len(geoms), dtype=bool)
+    valid[keep] = shapely.is_valid(geoms[keep])
+    invalid = keep & ~valid
+    if invalid.any():
+        where = _where(geoms[invalid])
+        repaired = shapely.make_valid(geoms[invalid])
+        fixed = np.array([_polygonal_part(g) for g in repaired], dtype=object)
+        geoms[invalid] = fixed
+        lost = np.array([g is None or shapely.is_empty(g) for g in fixed])
+        keep[np.flatnonzero(invalid)[lost]] = False
+        problems.append(Problem("invalid_geometry", int(invalid.sum()), where))
+
+    out = gdf.iloc[np.flatnonzero(keep)].copy()
+    out = out.set_geometry(gpd.GeoSeries(geoms[keep], index=out.index, crs=gdf.crs))
+    if len(out):
+        key = shapely.to_wkb(shapely.normalize(np.asarray(out.geometry.array, dtype=object)))
+        frame = out[dedupe_on].astype("str") if dedupe_on else None
+        keys = [key] if frame is None else [key, *[frame[c].to_numpy() for c in frame.columns]]
+        dup = _duplicated(keys)
+        if dup.any():
+            problems.append(
+                Problem("duplicate_geometry", int(dup.sum()), _where(np.asarray(out.geometry)[dup]))
+            )
+            out = out[~dup]
+    return out, problems
+
+
+def _duplicated(keys: list[np.ndarray]) -> np.ndarray:
+    import pandas as pd
+
+    frame = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+    return frame.duplicated(keep="first").to_numpy()

@@ -1,0 +1,563 @@
+"""``load_plan``: any supported source -> a canonical :class:`~terroffer.model.Plan`.
+
+The steps, each in its own module: detect the format (``detect``), read the raw layer
+with the right encoding (``encoding``), settle the CRS (``crs``), clean the geometry
+(``geometry``), map the columns (``profiles``), then assemble the five tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from terroffer.errors import DataSourceError, EncodingError, TerrofferError
+from terroffer.io.crs import crs_label, infer_crs, metric_crs, parse_crs
+from terroffer.io.detect import Format, detect_format
+from terroffer.io.encoding import declared_encoding, guess_encoding, normalize_encoding, raw_text_sample
+from terroffer.io.geometry import clean_polygons
+from terroffer.io.profiles import detect_profile, get_profile, map_zone_columns
+from terroffer.model import (
+    PLAN_COLUMNS,
+    TERRITORY_CRS,
+    ZONE_COLUMNS,
+    Notice,
+    Plan,
+    Problem,
+    SourceInfo,
+    conform_communes,
+    conform_plans,
+    conform_reservations,
+    conform_rules,
+    conform_zones,
+)
+from terroffer.reference import reservation_kind_of_text
+
+__all__ = ["load_plan"]
+
+CANONICAL_LAYERS = ("zones", "rules", "reservations", "plans", "communes")
+_TEXT_ENCODED = ("ESRI Shapefile", "MapInfo File")
+
+
+def load_plan(
+    source: str | os.PathLike[str],
+    *,
+    layer: str | None = None,
+    crs: str | int | CRS | None = None,
+    encoding: str | None = None,
+    profile: str | os.PathLike[str] | None = None,
+    rules: str | os.PathLike[str] | pd.DataFrame | None = None,
+    territory_crs: str = TERRITORY_CRS,
+) -> Plan:
+    """Load a zoning plan from a file or folder into the canonical model.
+
+    Parameters
+    ----------
+    source
+        A GeoPackage (terroffer's five layers, or any zones layer), Shapefile (or a
+        ``.zip`` holding one), GeoJSON, KML/KMZ, MapInfo TAB/MIF, DXF, GeoParquet or
+        GML file, or a CNIG delivery folder.
+    layer
+        The zones layer, when the source has several and the choice is not obvious.
+    crs
+        The source's CRS when it has none or a wrong one (``"EPSG:26191"``, ``26191``).
+    encoding
+        The text encoding of a Shapefile or MapInfo table, overriding detection.
+    profile
+        Column mapping: ``"canonical"``, ``"cnig"``, ``"generic"`` or a YAML file;
+        detected from the columns by default.
+    rules
+        A CSV file or DataFrame of rules (canonical rule columns) for a source that
+        carries only zones.
+    territory_crs
+        The metric CRS of the territory; plans lying in its area are stored in it.
+
+    Returns
+    -------
+    Plan
+        Zones, rules, reservations, plans and communes in a metric CRS, with the
+        loader's warnings and the defects it repaired.
+
+    Raises
+    ------
+    DataSourceError, CRSError, EncodingError, SchemaError
+        With a message that names the source and says what to do.
+    """
+    path = Path(source)
+    fmt = detect_format(path)
+    user_crs = parse_crs(crs, path) if crs is not None else None
+    user_encoding = None
+    if encoding is not None:
+        try:
+            user_encoding = normalize_encoding(encoding)
+        except LookupError as exc:
+            raise EncodingError("error.bad_encoding", path, encoding=encoding) from exc
+    try:
+        if fmt.driver == "GPKG" and layer is None and _is_canonical_store(fmt.path):
+            return _load_store(fmt, path, user_crs, territory_crs)
+        return _load_layer(fmt, path, layer, user_crs, user_encoding, profile, rules, territory_crs)
+    except TerrofferError:
+        raise
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+    except (pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as exc:
+        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise EncodingError("error.decode_failed", path, encoding=exc.encoding) from exc
+    except (OSError, ValueError) as exc:
+        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+# ----------------------------------------------------------------------------- store
+
+
+def _is_canonical_store(path: str) -> bool:
+    try:
+        names = {str(n) for n, _ in pyogrio.list_layers(path)}
+    except pyogrio.errors.DataSourceError as exc:
+        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+    return "zones" in names and "rules" in names
+
+
+def _read_table(path: str, name: str, names: set[str]) -> pd.DataFrame | None:
+    if name not in names:
+        return None
+    return pyogrio.read_dataframe(path, layer=name, use_arrow=True, read_geometry=True)
+
+
+def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: str) -> Plan:
+    """A GeoPackage in terroffer's own layout: read each table, trust but check its geometry."""
+    names = {str(n) for n, _ in pyogrio.list_layers(fmt.path)}
+    warn: list[Notice] = []
+    raw = pyogrio.read_dataframe(fmt.path, layer="zones", use_arrow=True, columns=list(ZONE_COLUMNS))
+    if raw.crs is None:
+        raw = _set_missing_crs(raw, user_crs, path, warn, territory_crs)
+    elif user_crs is not None:
+        raw = raw.set_crs(user_crs, allow_override=True)
+    target = metric_crs(raw.crs, _lonlat_bounds(raw), territory_crs)
+    zones, repairs = _prepare_polygons(raw, target, dedupe_on=["zone_code"])
+    rules = _read_table(fmt.path, "rules", names)
+    plans = _read_table(fmt.path, "plans", names)
+    res = _read_table(fmt.path, "reservations", names)
+    communes = _read_table(fmt.path, "communes", names)
+    if res is not None:
+        res, res_repairs = _prepare_polygons(res, target)
+        repairs += [Problem("reservation_" + p.kind, p.count, p.where) for p in res_repairs]
+    if communes is not None:
+        communes = communes.to_crs(target) if communes.crs is not None else communes.set_crs(target)
+    zones = conform_zones(zones)
+    plan = Plan(
+        zones=zones,
+        rules=conform_rules(_drop_geometry(rules)),
+        reservations=conform_reservations(res, target),
+        plans=conform_plans(_drop_geometry(plans)),
+        communes=conform_communes(communes, target),
+        source=SourceInfo(
+            path=str(path),
+            driver="GPKG",
+            crs=crs_label(target),
+            crs_inferred=any(n.key == "warn.crs_inferred" for n in warn),
+            encoding="UTF-8",
+            profile="canonical",
+            layers=tuple(sorted(names)),
+            features=len(raw),
+        ),
+        warnings=warn,
+        repairs=repairs,
+    )
+    _finish(plan)
+    return plan
+
+
+def _drop_geometry(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    if df is None:
+        return None
+    if isinstance(df, gpd.GeoDataFrame) or "geometry" in df.columns:
+        return pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
+    return df
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+def _choose_layer(fmt: Format, path: Path, layer: str | None) -> str | None:
+    try:
+        layers = pyogrio.list_layers(fmt.path)
+    except pyogrio.errors.DataSourceError as exc:
+        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+    names = [str(n) for n, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise DataSourceError("error.no_such_layer", path, layer=layer, layers=", ".join(names))
+        return layer
+    spatial = [str(n) for n, g in layers if g is not None]
+    if len(names) <= 1:
+        return names[0] if names else None
+    if not spatial:
+        raise DataSourceError("error.no_spatial_layer", path)
+    if len(spatial) == 1:
+        return spatial[0]
+
+    def score(name: str) -> int:
+        low = name.lower()
+        return (
+            2 * ("zone" in low)
+            + 2 * ("zonage" in low or "zoning" in low)
+            + ("urba" in low)
+            - 2 * ("perimetre" in low or "prescription" in low or "info" in low)
+        )
+
+    ranked = sorted(spatial, key=score, reverse=True)
+    if score(ranked[0]) > 0 and score(ranked[0]) > score(ranked[1]):
+        return ranked[0]
+    raise DataSourceError("error.ambiguous_layer", path, layers=", ".join(spatial))
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    if path.suffix.lower() != ".shp" or str(path).startswith("/vsi"):
+        return
+    siblings = {p.suffix.lower() for p in path.parent.glob(path.stem + ".*") if p.stem == path.stem}
+    for needed in (".dbf", ".shx"):
+        if needed not in siblings:
+            raise DataSourceError("error.shapefile_part_missing", path, part=needed)
+
+
+def _read_raw(
+    fmt: Format, path: Path, layer: str | None, user_encoding: str | None, warn: list[Notice]
+) -> tuple[gpd.GeoDataFrame, str, bool]:
+    """The raw layer, strings decoded right; returns (frame, encoding, encoding_inferred)."""
+    if fmt.driver == "Parquet":
+        try:
+            return gpd.read_parquet(fmt.path), "UTF-8", False
+        except Exception as exc:  # pyarrow raises a zoo of types for a bad file
+            raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+    if fmt.driver in ("LIBKML", "DXF"):
+        return _read_all_layers(fmt), "UTF-8", False
+    if fmt.driver not in _TEXT_ENCODED:
+        return _read_ogr(fmt.path, layer), "UTF-8", False
+    if user_encoding is not None:
+        return _read_ogr(fmt.path, layer, encoding=user_encoding), user_encoding, False
+    declared = declared_encoding(fmt.path, fmt.driver)
+    if declared is not None:
+        return _read_ogr(fmt.path, layer), declared, False
+    guessed, meaningful = guess_encoding(raw_text_sample(fmt.path, fmt.driver))
+    if not meaningful:
+        return _read_ogr(fmt.path, layer), "ASCII", False
+    raw = _read_ogr(fmt.path, layer, encoding=guessed)
+    warn.append(Notice("warn.encoding_inferred", {"source": path.name, "encoding": guessed}))
+    return raw, guessed, True
+
+
+def _read_ogr(path: str, layer: str | None, encoding: str | None = None) -> gpd.GeoDataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+
+
+def _read_all_layers(fmt: Format) -> gpd.GeoDataFrame:
+    frames = []
+    for name, _ in pyogrio.list_layers(fmt.path):
+        df = _read_ogr(fmt.path, str(name))
+        if len(df):
+            if "layer_name" not in df.columns:
+                df["layer_name"] = str(name)
+            frames.append(df)
+    if not frames:
+        raise DataSourceError("error.no_features", fmt.path)
+    crs = next((f.crs for f in frames if f.crs is not None), None)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
+
+
+_DXF_PREFIX = re.compile(r"^(?i:zone|zones|zonage|zoning|z)[\s_\-]+")
+
+
+def _dxf_codes(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """DXF: zone code from a text label inside the ring, else from the layer name (``ZONE_V1`` -> ``V1``)."""
+    geoms = np.asarray(raw.geometry.array, dtype=object)
+    text = raw["Text"] if "Text" in raw.columns else pd.Series(None, index=raw.index)
+    is_label = text.notna().to_numpy() & (shapely.get_type_id(geoms) == 0)
+    labels = raw[is_label]
+    shapes = raw[~is_label].copy()
+    layer = (
+        shapes["Layer"].astype("str")
+        if "Layer" in shapes.columns
+        else pd.Series(None, index=shapes.index, dtype="str")
+    )
+    prefixed = layer.str.match(_DXF_PREFIX).fillna(False).astype(bool)
+    shapes["zone_code"] = layer.str.replace(_DXF_PREFIX, "", regex=True).where(prefixed)
+    if len(labels):
+        rings = _as_areas(np.asarray(shapes.geometry.array, dtype=object))
+        tree = shapely.STRtree(rings)
+        pts = np.asarray(labels.geometry.array, dtype=object)
+        pt_idx, ring_idx = tree.query(pts, predicate="within")
+        found = pd.Series(labels["Text"].to_numpy()[pt_idx], index=shapes.index[ring_idx])
+        found = found[~found.index.duplicated()]
+        shapes.loc[found.index, "zone_code"] = found.str.strip()
+    return shapes.drop(columns=[c for c in ("Text",) if c in shapes.columns])
+
+
+def _as_areas(geoms: np.ndarray) -> np.ndarray:
+    out = []
+    for g in geoms:
+        if (
+            g is not None
+            and shapely.get_type_id(g) in (1, 2)
+            and shapely.is_closed(g)
+            and shapely.get_num_points(g) >= 4
+        ):
+            out.append(shapely.Polygon(shapely.get_coordinates(g)))
+        elif g is not None and shapely.get_type_id(g) in (3, 6):
+            out.append(g)
+        else:
+            out.append(shapely.Polygon())
+    return np.asarray(out, dtype=object)
+
+
+def _lonlat_bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = gdf.total_bounds
+    if gdf.crs is None or gdf.crs.is_geographic:
+        return (float(minx), float(miny), float(maxx), float(maxy))
+    from pyproj import Transformer
+
+    t = Transformer.from_crs(gdf.crs, "EPSG:4326", always_xy=True)
+    return tuple(float(v) for v in t.transform_bounds(minx, miny, maxx, maxy))  # type: ignore[return-value]
+
+
+def _set_missing_crs(
+    raw: gpd.GeoDataFrame, user_crs: CRS | None, path: Path, warn: list[Notice], territory_crs: str
+) -> gpd.GeoDataFrame:
+    if user_crs is not None:
+        return raw.set_crs(user_crs, allow_override=True)
+    bounds = tuple(float(v) for v in raw.total_bounds)
+    if not np.all(np.isfinite(bounds)):
+        raise DataSourceError("error.no_features", path)
+    guessed, why = infer_crs(bounds, path, territory_crs)  # type: ignore[arg-type]
+    warn.append(Notice("warn.crs_inferred", {"source": path.name, "crs": crs_label(guessed), "why": why}))
+    return raw.set_crs(guessed)
+
+
+def _prepare_polygons(
+    raw: gpd.GeoDataFrame, target: CRS, dedupe_on: list[str] | None = None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Clean in the source CRS, then reproject.
+
+    Repairs stay exact that way, and their locations are reported in the target CRS.
+    """
+    cleaned, problems = clean_polygons(raw, dedupe_on=dedupe_on)
+    if cleaned.crs is not None and not cleaned.crs.equals(target):
+        cleaned = cleaned.to_crs(target)
+        problems = [_reproject_where(p, raw.crs, target) for p in problems]
+    return cleaned, problems
+
+
+def _reproject_where(problem: Problem, src: CRS, dst: CRS) -> Problem:
+    pts = [w for w in problem.where if isinstance(w, tuple)]
+    if not pts:
+        return problem
+    from pyproj import Transformer
+
+    t = Transformer.from_crs(src, dst, always_xy=True)
+    xs, ys = t.transform([p[0] for p in pts], [p[1] for p in pts])
+    where = tuple((round(float(x), 1), round(float(y), 1)) for x, y in zip(xs, ys, strict=True))
+    return Problem(problem.kind, problem.count, where, problem.area_m2, problem.detail)
+
+
+def _load_layer(
+    fmt: Format,
+    path: Path,
+    layer: str | None,
+    user_crs: CRS | None,
+    user_encoding: str | None,
+    profile_name: str | os.PathLike[str] | None,
+    rules_source: str | os.PathLike[str] | pd.DataFrame | None,
+    territory_crs: str,
+) -> Plan:
+    warn: list[Notice] = []
+    reservations_raw: gpd.GeoDataFrame | None = None
+    if fmt.driver == "directory":
+        fmt, reservations_raw = _delivery_folder(path)
+    _check_shapefile_parts(Path(fmt.path))
+    chosen = layer
+    if fmt.driver in ("GPKG", "GML", "MapInfo File"):
+        chosen = _choose_layer(fmt, path, layer)
+        if layer is None and chosen is not None and len(pyogrio.list_layers(fmt.path)) > 1:
+            warn.append(Notice("warn.layer_chosen", {"source": path.name, "layer": chosen}))
+    raw, encoding, encoding_inferred = _read_raw(fmt, path, chosen, user_encoding, warn)
+    if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry.name not in raw.columns:
+        raise DataSourceError("error.no_geometry", path)
+    if fmt.driver == "DXF":
+        raw = _dxf_codes(raw)
+    if len(raw) == 0 or raw.geometry.isna().all():
+        raise DataSourceError("error.no_features", path)
+    features = len(raw)
+    crs_inferred = False
+    if user_crs is not None:
+        raw = raw.set_crs(user_crs, allow_override=True)
+    elif raw.crs is None:
+        raw = _set_missing_crs(raw, None, path, warn, territory_crs)
+        crs_inferred = True
+    profile = get_profile(profile_name if profile_name is not None else detect_profile(list(raw.columns)))
+    mapped, layer_rules, used = map_zone_columns(raw, profile, path)
+    frame = gpd.GeoDataFrame(mapped, geometry=raw.geometry.values, crs=raw.crs)
+    if not np.isfinite(frame.total_bounds).all():
+        raise DataSourceError("error.no_features", path)
+    target = metric_crs(frame.crs, _lonlat_bounds(frame), territory_crs)
+    zones, repairs = _prepare_polygons(frame, target, dedupe_on=["zone_code"])
+    if zones.empty:
+        raise DataSourceError("error.no_polygons", path)
+    if target.to_epsg() != CRS.from_user_input(territory_crs).to_epsg():
+        warn.append(Notice("warn.outside_territory_crs", {"source": path.name, "crs": crs_label(target)}))
+
+    plan_id = _plan_id(path, profile.plan)
+    zones["plan_id"] = zones["plan_id"].astype("str").fillna(plan_id) if "plan_id" in zones else plan_id
+    missing_code = zones["zone_code"].isna()
+    if missing_code.any():
+        repairs.append(Problem("missing_zone_code", int(missing_code.sum())))
+    unknown_family = zones["family"].isna() & zones["zone_code"].notna()
+    if unknown_family.any():
+        codes = sorted(zones.loc[unknown_family, "zone_code"].astype(str).unique())
+        warn.append(Notice("warn.family_unknown", {"count": len(codes), "codes": ", ".join(codes[:12])}))
+
+    rules = _rules_from(rules_source, path) if rules_source is not None else layer_rules
+    if rules is not None and "plan_id" in rules:
+        rules["plan_id"] = rules["plan_id"].astype("str").fillna(plan_id)
+    elif rules is not None:
+        rules["plan_id"] = plan_id
+
+    plans = pd.DataFrame({"plan_id": sorted(zones["plan_id"].dropna().astype(str).unique())})
+    for key, value in profile.plan.items():
+        if key in PLAN_COLUMNS and key != "plan_id":
+            plans[key] = value
+    plans["source"] = str(path)
+    if "status" not in profile.plan:
+        warn.append(Notice("warn.plan_status_unknown", {"source": path.name}))
+
+    res = None
+    if reservations_raw is not None:
+        res = _cnig_reservations(reservations_raw, plan_id, target)
+    if used:
+        warn.append(
+            Notice(
+                "warn.columns_mapped",
+                {"profile": profile.name, "mapping": ", ".join(f"{k} ← {v}" for k, v in used.items())},
+            )
+        )
+    plan = Plan(
+        zones=conform_zones(zones),
+        rules=conform_rules(rules),
+        reservations=conform_reservations(res, target),
+        plans=conform_plans(plans),
+        communes=conform_communes(None, target),
+        source=SourceInfo(
+            path=str(path),
+            driver=fmt.driver,
+            crs=crs_label(target),
+            crs_inferred=crs_inferred,
+            encoding=encoding,
+            encoding_inferred=encoding_inferred,
+            profile=profile.name,
+            layers=(chosen,) if chosen else (),
+            features=features,
+        ),
+        warnings=warn,
+        repairs=repairs,
+    )
+    _finish(plan)
+    return plan
+
+
+def _plan_id(path: Path, spec: dict[str, Any] | Any) -> str:
+    if isinstance(spec, dict) and spec.get("plan_id"):
+        return str(spec["plan_id"])
+    return path.stem if path.suffix else path.name
+
+
+def _rules_from(source: str | os.PathLike[str] | pd.DataFrame, path: Path) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    rules_path = Path(source)
+    if not rules_path.exists():
+        raise DataSourceError("error.not_found", rules_path)
+    try:
+        if rules_path.suffix.lower() in (".xlsx", ".xls"):
+            return pd.read_excel(rules_path)
+        return pd.read_csv(rules_path, sep=None, engine="python")
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise DataSourceError("error.unreadable", rules_path, reason=_first_line(exc)) from exc
+
+
+def _delivery_folder(path: Path) -> tuple[Format, gpd.GeoDataFrame | None]:
+    """A CNIG delivery folder: its ZONE_URBA (or SECTEUR_CC) layer, and its reserved sites."""
+    files = [p for p in path.rglob("*") if p.is_file()]
+
+    def pick(pattern: str) -> Path | None:
+        rx = re.compile(pattern, re.IGNORECASE)
+        hits = sorted(p for p in files if rx.search(p.name) and p.suffix.lower() in (".shp", ".tab"))
+        return hits[0] if hits else None
+
+    zones = pick(r"ZONE_URBA") or pick(r"SECTEUR_CC")
+    if zones is None:
+        raise DataSourceError("error.folder_without_zones", path)
+    res_path = pick(r"PRESCRIPTION_SURF")
+    reservations = None
+    if res_path is not None:
+        try:
+            fmt = detect_format(res_path)
+            warn: list[Notice] = []
+            raw, _, _ = _read_raw(fmt, res_path, None, None, warn)
+            cols = {c.lower(): c for c in raw.columns}
+            if "typepsc" in cols:
+                reservations = raw[raw[cols["typepsc"]].astype("str").str.strip() == "05"]
+        except TerrofferError:
+            reservations = None
+    return detect_format(zones), reservations
+
+
+def _cnig_reservations(raw: gpd.GeoDataFrame, plan_id: str, target: CRS) -> gpd.GeoDataFrame | None:
+    if raw.empty:
+        return None
+    cols = {c.lower(): c for c in raw.columns}
+    label = raw[cols["libelle"]].astype("str") if "libelle" in cols else pd.Series(None, index=raw.index)
+    frame = gpd.GeoDataFrame(
+        {
+            "number": label.str.extract(r"(?i)n\s*°?\s*(\w+)", expand=False),
+            "kind": label.map(lambda t: reservation_kind_of_text(t) if isinstance(t, str) else None),
+            "label_fr": label,
+            "plan_id": plan_id,
+        },
+        geometry=raw.geometry.values,
+        crs=raw.crs,
+    )
+    cleaned, _ = _prepare_polygons(frame, target)
+    return cleaned
+
+
+# ----------------------------------------------------------------------------- finishing
+
+
+def _finish(plan: Plan) -> None:
+    """Fill commune codes from the commune boundaries where zones lack them."""
+    zones, communes = plan.zones, plan.communes
+    if communes.empty or not zones["commune"].isna().any():
+        return
+    missing = zones.index[zones["commune"].isna()]
+    pts = shapely.point_on_surface(np.asarray(zones.geometry.array, dtype=object)[missing])
+    tree = shapely.STRtree(np.asarray(communes.geometry.array, dtype=object))
+    pt_idx, com_idx = tree.query(pts, predicate="within")
+    codes = pd.Series(communes["code"].to_numpy()[com_idx], index=missing[pt_idx])
+    codes = codes[~codes.index.duplicated()]
+    zones.loc[codes.index, "commune"] = codes

@@ -1,0 +1,1 @@
+"""Presentations: one style (palette and labels) shared by maps, charts and dashboards."""
