@@ -27,7 +27,7 @@ class TerrofferError(Exception):
     Parameters
     ----------
     key
-        Message key in the translation catalogues (``reference/i18n/*.json``).
+        Message key in the translation catalogues (``reference/i18n/<lang>/*.json``).
     source
         The file, table or value the error is about.
     **params

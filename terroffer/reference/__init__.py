@@ -151,7 +151,13 @@ def reservation_kind_of_text(text: object) -> str | None:
 
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
-    return _load(f"i18n/{lang}.json")
+    """All the messages of one language: every ``i18n/<lang>/*.json`` file, merged."""
+    merged: dict[str, str] = {}
+    folder = resources.files(__package__).joinpath("i18n", lang)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            merged.update(_load(f"i18n/{lang}/{entry.name}"))
+    return merged
 
 
 def translate(key: str, lang: str = "fr", /, **params: object) -> str:
