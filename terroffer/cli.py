@@ -34,6 +34,17 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", help="CSV/XLSX of rules for a source that carries zones only")
 
 
+def _plan_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plan", help="the plan (default: TERROFFER_PLAN, else the bundled sample)")
+
+
+def _open_plan(args: argparse.Namespace) -> Any:
+    from terroffer.io import load_plan
+    from terroffer.io.sample import default_plan_path
+
+    return load_plan(args.plan or default_plan_path())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``terroffer`` command."""
     parser = argparse.ArgumentParser(prog="terroffer", description="Zoning plans and the territorial offer.")
@@ -49,6 +60,42 @@ def build_parser() -> argparse.ArgumentParser:
     _source_options(imp)
     imp.add_argument("--into", required=True, help="the GeoPackage to write (replaced only on success)")
     imp.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    off = sub.add_parser("offer", help="the territorial offer by commune, sector and family")
+    _plan_option(off)
+    off.add_argument("--commune", nargs="+", help="communes (codes or names)")
+    off.add_argument("--sector", nargs="+", help="sectors (housing, industry, services, tourism, ...)")
+    off.add_argument(
+        "--status", nargs="+", default=["approved"], help="plan statuses to count (default approved)"
+    )
+    off.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    off.add_argument("--out", help="write to this file instead of the terminal (required for xlsx)")
+    off.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    sea = sub.add_parser("search", help="zones where a use is allowed, ranked for an investor")
+    _plan_option(sea)
+    sea.add_argument("--use", required=True, help="a use from the catalogue: hotel, villa, factory, ...")
+    sea.add_argument("--min-area", type=float, help="minimum usable area, m²")
+    sea.add_argument("--commune", nargs="+")
+    sea.add_argument("--sector", nargs="+")
+    sea.add_argument("--floors", type=int, help="floors the project needs (ground floor included)")
+    sea.add_argument("--limit", type=int, default=20)
+    sea.add_argument("--json", action="store_true")
+    sea.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
+    look = sub.add_parser("lookup", help="what the plans say about a plot, and what may be built on it")
+    _plan_option(look)
+    where = look.add_mutually_exclusive_group(required=True)
+    where.add_argument("--lonlat", nargs=2, type=float, metavar=("LON", "LAT"))
+    where.add_argument("--xy", nargs=2, type=float, metavar=("X", "Y"), help="Lambert X Y in the plan's CRS")
+    where.add_argument("--parcel", help="table of corners (CSV/TXT), GeoJSON, KML/KMZ or DXF")
+    look.add_argument("--json", action="store_true")
+    look.add_argument("--html", help="write the information note as HTML")
+    look.add_argument("--pdf", help="write the information note as PDF")
+    look.add_argument(
+        "--note-lang", choices=(*LANGUAGES, "both"), help="language of the note (default: --lang)"
+    )
+    look.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
     dash = sub.add_parser("dashboard", help="serve a dashboard with Voilà on this machine")
     dash.add_argument("notebook", nargs="?", default="explorer", help="explorer (default) or a notebook path")
@@ -120,10 +167,90 @@ def _dashboard(args: argparse.Namespace) -> int:
     return serve(notebook, plan=args.plan, port=args.port, open_browser=args.open)
 
 
+def _offer(args: argparse.Namespace) -> int:
+    from terroffer.offer import offer
+    from terroffer.render.tables import offer_table, write_table
+
+    plan = _open_plan(args)
+    try:
+        table = offer(plan, communes=args.commune, sectors=args.sector, statuses=args.status)
+    except ValueError as exc:
+        raise DataSourceError("error.bad_filter", "offer", reason=str(exc)) from exc
+    if args.format == "xlsx" and not args.out:
+        raise DataSourceError("error.xlsx_needs_out", "offer")
+    text = write_table(offer_table(table, args.lang), args.format, args.out, lang=args.lang)
+    if text is not None:
+        print(text)
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from terroffer.offer import search
+    from terroffer.render.tables import search_table
+
+    plan = _open_plan(args)
+    try:
+        found = search(
+            plan,
+            use=args.use,
+            min_area_m2=args.min_area,
+            communes=args.commune,
+            sectors=args.sector,
+            floors=args.floors,
+            limit=args.limit,
+        )
+    except ValueError as exc:
+        raise DataSourceError("error.bad_filter", "search", reason=str(exc)) from exc
+    if args.json:
+        print(found.to_json(orient="records", force_ascii=False, indent=2))
+    else:
+        print(search_table(found, args.lang).to_string(index=False))
+    return 0
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    from terroffer.lookup import lookup, plan_bounds, plan_coverage
+    from terroffer.plot_input import plot_from_point, read_plot
+
+    plan = _open_plan(args)
+    where = {"bounds": plan_bounds(plan), "crs": plan.crs, "coverage": plan_coverage(plan)}
+    if args.parcel:
+        plot = read_plot(args.parcel, **where)
+    elif args.lonlat:
+        plot = plot_from_point(*args.lonlat, lonlat=True, **where)
+    else:
+        plot = plot_from_point(*args.xy, lonlat=False, **where)
+    result = lookup(plan, plot)
+    note_lang = args.note_lang or args.lang
+    if args.html or args.pdf:
+        from terroffer.render.note import note_html, note_pdf
+
+        if args.html:
+            from pathlib import Path
+
+            Path(args.html).write_text(note_html(result, plan, lang=note_lang), encoding="utf-8")
+        if args.pdf:
+            note_pdf(result, plan, args.pdf, lang=note_lang)
+    if args.json:
+        print(json.dumps(result.to_dict(args.lang), ensure_ascii=False, indent=2))
+    else:
+        from terroffer.render.tables import lookup_text
+
+        print(lookup_text(result, args.lang))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    commands = {"validate": _validate, "import": _import, "dashboard": _dashboard}
+    commands = {
+        "validate": _validate,
+        "import": _import,
+        "offer": _offer,
+        "search": _search,
+        "lookup": _lookup,
+        "dashboard": _dashboard,
+    }
     try:
         return commands[args.command](args)
     except TerrofferError as exc:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import html
 import io
-import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from terroffer.io.sample import default_plan_path
 from terroffer.model import Plan
 from terroffer.reference import translate
 from terroffer.render.style import sector_colour, sector_name, text_direction
@@ -26,14 +25,6 @@ _STATUS_KEYS = {
     "under_study": "status.under_study",
     "expired": "status.expired",
 }
-
-
-def default_plan_path() -> Path:
-    """``TERROFFER_PLAN`` when set, else the bundled Skhirat-Témara sample."""
-    env = os.environ.get("TERROFFER_PLAN")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "data" / "zoning" / "skhirat-temara.gpkg"
 
 
 def sector_table(plan: Plan) -> pd.DataFrame:

@@ -1,0 +1,17 @@
+"""Where the plan comes from when none is named: ``TERROFFER_PLAN``, else the bundled sample."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["SAMPLE_PLAN", "default_plan_path"]
+
+#: The bundled illustrative plan of the prefecture of Skhirat-Témara.
+SAMPLE_PLAN = Path(__file__).resolve().parents[2] / "data" / "zoning" / "skhirat-temara.gpkg"
+
+
+def default_plan_path() -> Path:
+    """``TERROFFER_PLAN`` when set, else the bundled Skhirat-Témara sample."""
+    env = os.environ.get("TERROFFER_PLAN")
+    return Path(env) if env else SAMPLE_PLAN

@@ -1,0 +1,410 @@
+"""Lay the planning information note out on A4 with fpdf2: the PDF side of :mod:`~terroffer.render.note`.
+
+Everything here is layout: the words arrive already written (:class:`~terroffer.render.note.NoteText`).
+Arabic is shaped by HarfBuzz (``set_text_shaping``) and ordered by fpdf2's own bidi
+algorithm; each page is laid out for its language's direction, so an Arabic page mirrors
+the French one: the map on the right, columns from right to left; numbers stay right-aligned
+in both, so that their decimal commas line up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from terroffer.render.note import NoteText, Table
+
+__all__ = ["render_note_pdf"]
+
+PAGE_W = 210.0
+MARGIN = 14.0
+TOP = 11.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+BOTTOM = 15.0
+FONT = "note"
+LINE = 0.42  # line height per point of font size, in mm: about 1.2 × the size
+MAP_MM = 76.0
+QR_MM = 24.0
+_NBSP = "\u00a0"
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+#: Layout densities to try in turn, until each language fits on one page.
+DENSITIES = (1.0, 0.9, 0.8)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    c = colour.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def _restore_spaces(text: str, lines: list[str]) -> list[str]:
+    """The lines as cut from ``text`` itself: fpdf2 returns no-break spaces as plain spaces.
+
+    They matter: between the digits of ``1 234,5`` a no-break space is a common separator
+    for the bidi algorithm and keeps the number whole in Arabic, a plain space does not.
+    """
+    out, pos = [], 0
+    for line in lines:
+        while pos < len(text) and text[pos] in " \n" and not (line and line[0] == text[pos]):
+            pos += 1
+        piece = text[pos : pos + len(line)]
+        out.append(piece if piece.replace(_NBSP, " ") == line.replace(_NBSP, " ") else line)
+        pos += len(line)
+    return out
+
+
+class _NotePDF(FPDF):
+    """An A4 page that knows its language's direction and draws the note's footer."""
+
+    def __init__(self, palette: Mapping[str, str], density: float = 1.0) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.palette = palette
+        self.density = density
+        self.map_mm = MAP_MM * density
+        self.note: NoteText | None = None
+        self._lines: dict[tuple[object, ...], list[str]] = {}
+        self.set_margins(MARGIN, TOP, MARGIN)
+        self.set_auto_page_break(True, margin=BOTTOM)
+        self.c_margin = 1.2
+
+    # -- direction-aware helpers -------------------------------------------------------
+
+    @property
+    def rtl(self) -> bool:
+        return self.note is not None and self.note.direction == "rtl"
+
+    def x_of(self, x: float, w: float) -> float:
+        """Page x of a box ``w`` wide at ``x`` mm from the reading start (mirrored in RTL)."""
+        return PAGE_W - MARGIN - x - w if self.rtl else MARGIN + x
+
+    @property
+    def start(self) -> str:
+        return "R" if self.rtl else "L"
+
+    @property
+    def end(self) -> str:
+        return "L" if self.rtl else "R"
+
+    def style(self, size: float, bold: bool = False, colour: str = "ink") -> None:
+        self.set_font(FONT, "B" if bold else "", size * self.density)
+        self.set_text_color(*_rgb(self.palette.get(colour, colour)))
+
+    def lines(self, w: float, text: str, size: float, bold: bool = False) -> list[str]:
+        """``text`` broken into lines ``w`` wide, each in reading order; computed once.
+
+        Line breaking with shaping is the costly part of the page (fpdf2 measures each
+        candidate line anew), so :meth:`height` and :meth:`para` share its result.
+        """
+        key = (round(w, 3), text, size, bold, self.density, self.rtl)
+        found = self._lines.get(key)
+        if found is None:
+            self.style(size, bold)
+            broken = self.multi_cell(w, size * self.density * LINE, text, dry_run=True, output="LINES")
+            found = _restore_spaces(text, list(broken)) or [""]  # type: ignore[arg-type]
+            self._lines[key] = found
+        return found
+
+    def para(
+        self, x: float, y: float, w: float, text: str, size: float, *, bold: bool = False,
+        colour: str = "ink", align: str | None = None,
+    ) -> float:  # fmt: skip
+        """Write wrapped text in a box at reading position ``x``; returns the y below it."""
+        lines = self.lines(w, text, size, bold)
+        self.style(size, bold, colour)
+        h = size * self.density * LINE
+        if not self.in_footer and y + len(lines) * h > self.page_break_trigger:
+            self.add_page()  # the whole paragraph on the next page, not its tail at the old height
+            y = self.y
+        left = self.x_of(x, w)
+        for i, line in enumerate(lines):
+            self.set_xy(left, y + i * h)
+            self.cell(w, h, line, align=align or self.start)
+        return y + len(lines) * h
+
+    def height(self, w: float, text: str, size: float, *, bold: bool = False) -> float:
+        """How tall :meth:`para` would write ``text``."""
+        return len(self.lines(w, text, size, bold)) * size * self.density * LINE
+
+    def rule(
+        self, y: float, colour: str = "rule", width: float = 0.2, x: float = 0.0, w: float = CONTENT_W
+    ) -> None:
+        self.set_draw_color(*_rgb(self.palette.get(colour, colour)))
+        self.set_line_width(width)
+        left = self.x_of(x, w)
+        self.line(left, y, left + w, y)
+
+    def room(self, needed: float) -> None:
+        """Start a new page when fewer than ``needed`` mm are left above the bottom margin."""
+        if self.y + needed > self.page_break_trigger:
+            self.add_page()
+
+    def footer(self) -> None:
+        if self.note is None:
+            return
+        self.rule(297 - 11.5, "rule", 0.2)
+        y = 297 - 11
+        self.para(0, y, CONTENT_W * 0.8, self.note.footer, 6.5, colour="muted")
+        self.para(CONTENT_W * 0.8, y, CONTENT_W * 0.2, self.note.page_label.format(page=self.page_no()), 6.5,
+                  colour="muted", align=self.end)  # fmt: skip
+
+
+# -- the parts of a page --------------------------------------------------------------------
+
+
+def _header(pdf: _NotePDF, text: NoteText, qr: Sequence[Sequence[bool]]) -> None:
+    y = TOP
+    w = CONTENT_W - QR_MM - 8
+    y = pdf.para(0, y, w, text.agency, 8.5, bold=True, colour="accent")
+    y = pdf.para(0, y + 0.5, w, text.title, 17, bold=True)
+    y = pdf.para(0, y + 0.5, w, text.subtitle, 8.8, colour="muted")
+    sep = text.label_sep
+    meta = f"{text.reference_label}{sep}{text.reference}   ·   {text.date_label}{sep}{text.date}"
+    y = pdf.para(0, y + 1.2, w, meta, 9, bold=True)
+    # QR code: drawn module by module, vector, so it scans at any print size
+    n = len(qr)
+    module = QR_MM / (n + 2)
+    qx = pdf.x_of(CONTENT_W - QR_MM, QR_MM)
+    pdf.set_fill_color(0, 0, 0)
+    for row_i, row in enumerate(qr):
+        col = 0
+        while col < n:
+            if row[col]:
+                start = col
+                while col < n and row[col]:
+                    col += 1
+                pdf.rect(
+                    qx + (start + 1) * module, TOP + (row_i + 1) * module, (col - start) * module, module, "F"
+                )
+            else:
+                col += 1
+    qy = pdf.para(
+        CONTENT_W - QR_MM - 4, TOP + QR_MM, QR_MM + 4, text.qr_caption, 6, colour="muted", align="C"
+    )
+    bottom = max(y, qy) + 1.5
+    pdf.rule(bottom, "accent", 0.7)
+    pdf.set_y(bottom + 2.5)
+
+
+def _alerts(pdf: _NotePDF, text: NoteText) -> None:
+    """Draft, expired, outside (red) and illustrative (amber) boxes, across the page."""
+    pad = 2.2
+    for alert in text.alerts:
+        danger = alert.level == "danger"
+        size = 9.2 if danger else 8.3
+        h = pdf.height(CONTENT_W - 2 * pad, alert.text, size, bold=True) + 2 * pad
+        pdf.room(h + 2)
+        y = pdf.y
+        pdf.set_draw_color(*_rgb(pdf.palette["danger" if danger else "caution_edge"]))
+        pdf.set_line_width(0.6 if danger else 0.35)
+        pdf.set_fill_color(*_rgb(pdf.palette["danger_fill" if danger else "caution_fill"]))
+        pdf.rect(MARGIN, y, CONTENT_W, h, "DF")
+        colour = "danger" if danger else "caution"
+        pdf.para(pad, y + pad, CONTENT_W - 2 * pad, alert.text, size, bold=True, colour=colour)
+        pdf.set_y(y + h + 1.8)
+
+
+def _heading(pdf: _NotePDF, title: str, keep: float = 18.0) -> None:
+    pdf.room(keep)
+    y = pdf.para(0, pdf.y + 2.2, CONTENT_W, title, 10, bold=True, colour="accent")
+    pdf.rule(y + 0.3)
+    pdf.set_y(y + 1.3)
+
+
+def _facts(pdf: _NotePDF, text: NoteText, x: float, w: float, y: float) -> float:
+    label_w = w * 0.5
+    for label, value, status in text.facts:
+        if status == "heading":
+            y = pdf.para(x, y + 1.6, w, label, 8.3, bold=True, colour="accent")
+            pdf.rule(y + 0.2, "accent", 0.3, x, w)
+            y += 0.6
+            continue
+        if status == "note":
+            y = pdf.para(x, y + 0.4, w, label, 6.8, colour="muted") + 0.4
+            continue
+        h = max(pdf.height(label_w, label, 8), pdf.height(w - label_w, value, 8.4, bold=True)) + 0.8
+        pdf.para(x, y + 0.4, label_w, label, 8, colour="muted")
+        pdf.para(
+            x + label_w,
+            y + 0.4,
+            w - label_w,
+            value,
+            8.4,
+            bold=True,
+            colour="danger" if status == "bad" else "ink",
+        )
+        y += h
+        pdf.rule(y, "rule", 0.15, x, w)
+    return y
+
+
+def _table(pdf: _NotePDF, table: Table, *, size: float = 7.8) -> None:
+    """A table across the page: header on a tinted band, rows with hairlines, detail lines under rows."""
+    widths = [f * CONTENT_W for f in table.widths]
+    scale = CONTENT_W / sum(widths)
+    widths = [w * scale for w in widths]
+    lefts = [sum(widths[:i]) for i in range(len(widths))]
+    swatch = 2.6
+
+    def header() -> None:
+        h = max(pdf.height(w, t, size, bold=True) for w, t in zip(widths, table.head, strict=True)) + 1.2
+        y = pdf.y
+        pdf.set_fill_color(*_rgb(pdf.palette["band"]))
+        pdf.rect(MARGIN, y, CONTENT_W, h, "F")
+        for x, w, t, num in zip(lefts, widths, table.head, table.numeric, strict=True):
+            pdf.para(x, y + 0.6, w, t, size, bold=True, align="R" if num else pdf.start)
+        pdf.rule(y + h, "accent", 0.4)
+        pdf.set_y(y + h)
+
+    header()
+    for i, row in enumerate(table.rows):
+        extra = [
+            swatch + 1 if (j == 0 and table.swatches and table.swatches[i]) else 0 for j in range(len(row))
+        ]
+        h = max(pdf.height(w - e, t, size) for w, t, e in zip(widths, row, extra, strict=True)) + 1.0
+        detail = table.details[i] if table.details else None
+        indent = lefts[1] if len(lefts) > 1 else 0.0  # details sit under the second column
+        dh = pdf.height(CONTENT_W - indent, detail, size - 0.8) + 0.6 if detail else 0.0
+        if pdf.y + h + dh > pdf.page_break_trigger:
+            pdf.add_page()
+            header()
+        y = pdf.y
+        for j, (x, w, t, num) in enumerate(zip(lefts, widths, row, table.numeric, strict=True)):
+            if extra[j]:
+                colour = table.swatches[i] or "#ffffff"
+                pdf.set_fill_color(*_rgb(colour))
+                pdf.set_draw_color(110, 110, 110)
+                pdf.set_line_width(0.15)
+                pdf.rect(pdf.x_of(x + 1.0, swatch), y + 1.1, swatch, swatch, "DF")
+                x, w = x + extra[j], w - extra[j]
+            pdf.para(x, y + 0.5, w, t, size, align="R" if num else pdf.start)
+        y += h
+        if detail:
+            pdf.para(indent, y - 0.5, CONTENT_W - indent, detail, size - 0.8, colour="detail")
+            y += dh
+        pdf.rule(y, "rule", 0.15)
+        pdf.set_y(y)
+    pdf.set_y(pdf.y + 1)
+
+
+def _bottom(pdf: _NotePDF, text: NoteText) -> None:
+    """The single window's contacts and the disclaimer, in two boxes side by side."""
+    left_w, gap, pad = CONTENT_W * 0.4, 5.0, 2.2
+    right_w = CONTENT_W - left_w - gap
+    left = [(text.contacts_heading, 8.8, True, "accent"), ("\n".join(text.contact_lines), 7.6, False, "ink")]
+    if text.contacts_note:
+        left.append((text.contacts_note, 6.6, False, "muted"))
+    right = [(text.disclaimer_heading, 8.8, True, "accent"), (text.disclaimer, 7.6, False, "ink")]
+    if text.sources:
+        right.append((text.sources, 6.4, False, "muted"))
+
+    def measure(w: float, parts: list[tuple[str, float, bool, str]]) -> float:
+        return sum(pdf.height(w - 2 * pad, words, size, bold=bold) + 0.6 for words, size, bold, _ in parts)
+
+    h = max(measure(left_w, left), measure(right_w, right)) + 2 * pad - 0.6
+    pdf.room(h + 4)
+    y = pdf.y + 3
+    pdf.set_line_width(0.3)
+    pdf.set_draw_color(*_rgb(pdf.palette["rule"]))
+    pdf.rect(pdf.x_of(0, left_w), y, left_w, h)
+    pdf.set_draw_color(*_rgb(pdf.palette["accent"]))
+    pdf.set_fill_color(*_rgb(pdf.palette["panel"]))
+    pdf.rect(pdf.x_of(left_w + gap, right_w), y, right_w, h, "DF")
+    for x, w, parts in ((0.0, left_w, left), (left_w + gap, right_w, right)):
+        yy = y + pad
+        for words, size, bold, colour in parts:
+            yy = pdf.para(x + pad, yy, w - 2 * pad, words, size, bold=bold, colour=colour) + 0.6
+    pdf.set_y(y + h)
+
+
+def _page(pdf: _NotePDF, text: NoteText, map_png: bytes, qr: Sequence[Sequence[bool]]) -> None:
+    pdf.note = text
+    if text.direction == "rtl" or _RTL.search(str(dataclasses.astuple(text))):
+        pdf.set_text_shaping(True, direction=text.direction)
+    else:  # Latin only: shaping would add kerning and cost a third of the page's time
+        pdf.set_text_shaping(False)
+    pdf.add_page()
+    _header(pdf, text, qr)
+    _alerts(pdf, text)
+
+    _heading(pdf, text.plot_heading, keep=pdf.map_mm + 12)
+    y = pdf.y + 1
+    pdf.image(io.BytesIO(map_png), x=pdf.x_of(0, pdf.map_mm), y=y, w=pdf.map_mm, h=pdf.map_mm)
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.2)
+    pdf.rect(pdf.x_of(0, pdf.map_mm), y, pdf.map_mm, pdf.map_mm)
+    below_map = pdf.para(0, y + pdf.map_mm + 0.8, pdf.map_mm, text.map_caption, 6.2, colour="muted")
+    below_facts = _facts(pdf, text, pdf.map_mm + 6, CONTENT_W - pdf.map_mm - 6, y)
+    pdf.set_y(max(below_map, below_facts) + 1)
+
+    _heading(pdf, text.plans_heading)
+    if text.plans:
+        _table(pdf, text.plans)
+    else:
+        pdf.set_y(pdf.para(0, pdf.y + 0.5, CONTENT_W, text.plans_empty, 8) + 1)
+    _heading(pdf, text.zones_heading)
+    if text.zones:
+        _table(pdf, text.zones)
+    else:
+        pdf.set_y(pdf.para(0, pdf.y + 0.5, CONTENT_W, text.zones_empty, 8) + 1)
+    _heading(pdf, text.reservations_heading, keep=12)
+    if text.reservations:
+        _table(pdf, text.reservations)
+    else:
+        pdf.set_y(pdf.para(0, pdf.y + 0.5, CONTENT_W, text.reservations_empty, 8) + 1)
+    if text.warnings:
+        _heading(pdf, text.warnings_heading, keep=12)
+        for warning in text.warnings:
+            pdf.room(pdf.height(CONTENT_W, f"•  {warning}", 8))
+            pdf.set_y(pdf.para(0, pdf.y + 0.3, CONTENT_W, f"•  {warning}", 8) + 0.3)
+    _bottom(pdf, text)
+
+
+def render_note_pdf(
+    texts: Sequence[NoteText],
+    *,
+    map_png: bytes,
+    qr: Sequence[Sequence[bool]],
+    fonts: Mapping[str, Path],
+    title: str,
+    today: dt.date,
+    palette: Mapping[str, str],
+) -> bytes:
+    """The note's PDF: one section per text, each starting on a new page.
+
+    Parameters
+    ----------
+    texts
+        The note in each language, in page order.
+    map_png
+        The plot's map.
+    qr
+        The QR code's modules (rows of dark / light), without quiet zone.
+    fonts
+        TTF files by fpdf2 style (``""`` regular, ``"B"`` bold), with Arabic and Latin glyphs.
+    title
+        The PDF's document title.
+    today
+        The note's date, also its creation date, so that the same note gives the same bytes.
+    palette
+        The document's own colours by role (``ink``, ``accent``, ``danger``, ...).
+    """
+    for density in DENSITIES:
+        pdf = _NotePDF(palette, density)
+        for style, path in fonts.items():
+            pdf.add_font(FONT, style, str(path))
+        pdf.set_title(title)
+        pdf.set_lang(texts[0].lang)
+        pdf.set_creator("terroffer")
+        pdf.set_creation_date(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC))
+        for text in texts:
+            _page(pdf, text, map_png, qr)
+        if pdf.page <= len(texts):  # one page per language: done
+            break
+    return bytes(pdf.output())

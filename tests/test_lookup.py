@@ -1,0 +1,125 @@
+"""The plot look-up on the hand-drawn tiny plan (see tests/tiny.py); every area by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyproj import Transformer
+
+from terroffer.lookup import lookup, lookup_points
+from tests.tiny import X0, Y0, rect, tiny_plan
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return tiny_plan()
+
+
+def test_square_split_by_a_zone_boundary_and_crossed_by_a_road(plan):
+    # The 100 m square x=0..100, y=0..100: V1 takes x<60 (6,000 m²), I1 the rest (4,000 m²);
+    # the 10 m road y=45..55 takes 1,000 m² (600 in V1, 400 in I1).
+    r = lookup(plan, rect(0, 0, 100, 100))
+    assert r.plot_area_m2 == pytest.approx(10_000)
+    assert [z.zone_code for z in r.zones] == ["V1", "I1"]
+    v1, i1 = r.zones
+    assert v1.area_m2 == pytest.approx(6_000) and v1.share == pytest.approx(0.6)
+    assert i1.area_m2 == pytest.approx(4_000) and i1.share == pytest.approx(0.4)
+    assert v1.net_area_m2 == pytest.approx(5_400) and i1.net_area_m2 == pytest.approx(3_600)
+    assert r.uncovered_m2 == pytest.approx(0)
+    assert sum(z.area_m2 for z in r.zones) + r.uncovered_m2 == pytest.approx(r.plot_area_m2, abs=0.5)
+    (road,) = r.reservations
+    assert road.kind == "road" and road.road_width_m == 10
+    assert road.area_m2 == pytest.approx(1_000) and road.share == pytest.approx(0.1)
+    assert r.net_area_m2 == pytest.approx(9_000)
+    # V1: footprint 5,400 x 0.3 = 1,620; floor area min(5,400 x 0.6, 1,620 x 2) = 3,240.
+    # I1: footprint 3,600 x 0.6 = 2,160; floor area min(3,600 x 1.5, 2,160 x 3) = 5,400.
+    assert v1.capacity.max_footprint_m2 == pytest.approx(1_620)
+    assert v1.capacity.max_floor_area_m2 == pytest.approx(3_240)
+    assert i1.capacity.max_floor_area_m2 == pytest.approx(5_400)
+    assert r.capacity.max_footprint_m2 == pytest.approx(3_780)
+    assert r.capacity.max_floor_area_m2 == pytest.approx(8_640)
+    assert r.capacity.max_floors == 2 and r.capacity.max_height_m == 8.5  # V1 holds most of the net area
+    assert r.commune["name_fr"] == "Témara" and r.commune["population_2024"] == 1000
+    assert [p.plan_id for p in r.plans] == ["PA-T"] and r.plans[0].in_force
+    assert r.flags == ()
+
+
+def test_json_keys_scripts_rely_on(plan):
+    d = lookup(plan, rect(0, 0, 100, 100)).to_dict("ar")
+    for key in (
+        "plot_area_m2",
+        "commune",
+        "plans",
+        "zones",
+        "uncovered_m2",
+        "reservations",
+        "net_area_m2",
+        "capacity",
+        "warnings",
+    ):
+        assert key in d
+    assert {"plan_id", "status", "approval_ref"} <= set(d["plans"][0])
+    assert {"zone_code", "family", "area_m2", "share", "rules"} <= set(d["zones"][0])
+    assert {"kind", "label_fr", "label_ar", "area_m2", "share"} <= set(d["reservations"][0])
+    assert {"max_footprint_m2", "max_floor_area_m2", "max_floors", "max_height_m"} <= set(d["capacity"])
+    assert d["zones"][0]["rules"]["allowed_uses"] == ["villa", "dwelling"]
+    assert any("\u0600" <= ch <= "\u06ff" for w in d["warnings"] for ch in w)
+
+
+def test_plot_below_minimum_lot_is_flagged(plan):
+    r = lookup(plan, rect(0, 60, 10, 80))  # 200 m² in V1, whose minimum lot is 300 m²
+    assert r.plot_area_m2 == pytest.approx(200)
+    assert "below_min_lot" in r.flags
+    assert r.frontage_m is None  # no road touches it
+
+
+def test_frontage_along_the_road(plan):
+    wide = lookup(plan, rect(0, 55, 60, 100))  # 60 m along the road's north edge
+    assert wide.frontage_m == pytest.approx(60, abs=1.0)
+    assert "below_min_frontage" not in wide.flags
+    narrow = lookup(plan, rect(0, 55, 10, 100))  # 10 m of frontage, V1 asks 12 m
+    assert narrow.frontage_m == pytest.approx(10, abs=1.0)
+    assert "below_min_frontage" in narrow.flags
+
+
+def test_plot_partly_outside_every_plan(plan):
+    r = lookup(plan, rect(150, 50, 250, 100))  # 5,000 m², half over ZT
+    assert r.plot_area_m2 == pytest.approx(5_000)
+    assert [z.zone_code for z in r.zones] == ["ZT"]
+    assert r.zones[0].area_m2 == pytest.approx(2_500)
+    assert r.uncovered_m2 == pytest.approx(2_500)
+    assert "partly_outside_plans" in r.flags
+
+
+def test_draft_plan_is_stated_loudly(plan):
+    r = lookup(plan, (X0 + 150, Y0 + 50))
+    assert r.is_point and r.plans[0].status == "under_study" and not r.plans[0].in_force
+    keys = [w.key for w in r.warnings]
+    assert "lookup.plan_draft" in keys
+    assert "PA de D" in r.warnings[keys.index("lookup.plan_draft")].message("fr")
+    assert "تصميم التهيئة د" in r.warnings[keys.index("lookup.plan_draft")].message("ar")
+    assert r.capacity is None
+
+
+def test_point_outside_every_plan_gives_the_nearest_zone(plan):
+    r = lookup(plan, (X0 + 250, Y0 + 50))
+    assert r.zones == () and "outside_plans" in r.flags
+    assert r.nearest["zone_code"] == "ZT"
+    assert r.nearest["distance_m"] == pytest.approx(50)
+
+
+def test_lonlat_point_is_converted(plan):
+    to_lonlat = Transformer.from_crs("EPSG:26191", "EPSG:4326", always_xy=True)
+    lon, lat = to_lonlat.transform(X0 + 30, Y0 + 20)
+    r = lookup(plan, (lon, lat))
+    assert [z.zone_code for z in r.zones] == ["V1"]
+    assert any(w.key == "plot.degrees" for w in r.warnings)
+
+
+def test_batch_points(plan):
+    xs = np.array([X0 + 30, X0 + 80, X0 + 150, X0 + 250])
+    ys = np.array([Y0 + 20, Y0 + 20, Y0 + 20, Y0 + 20])
+    out = lookup_points(plan, xs, ys)
+    assert list(out["zone_code"][:3]) == ["V1", "I1", "ZT"]
+    assert out["zone_code"].isna().tolist() == [False, False, False, True]
+    assert list(out["zone_id"]) == [0, 1, 2, -1]
