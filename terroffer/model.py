@@ -258,8 +258,10 @@ def _ensure(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 def _as_text(series: pd.Series) -> pd.Series:
     """Text column with surrounding blanks removed; blank cells become missing."""
-    text = series.astype("str").str.strip()
-    return text.mask(text == "")
+    text = series if isinstance(series.dtype, pd.StringDtype) else series.astype("str")
+    text = text.str.strip()
+    blank = (text == "").to_numpy(dtype=bool, na_value=False)
+    return text.mask(blank) if blank.any() else text
 
 
 def conform_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -268,9 +270,12 @@ def conform_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for col in ZONE_COLUMNS:
         zones[col] = _as_text(zones[col])
     unknown = zones["family"].isna() | ~zones["family"].isin(FAMILIES.keys())
-    zones.loc[unknown, "family"] = "other"
-    sector_of = {k: v["sector"] for k, v in FAMILIES.items()}
-    zones["sector"] = zones["family"].map(sector_of)
+    if unknown.any():
+        zones.loc[unknown, "family"] = "other"
+    # a dozen families over 100,000 rows: map the distinct values, not every row
+    codes, families = pd.factorize(zones["family"])
+    sectors = np.array([FAMILIES[f]["sector"] for f in families], dtype=object)
+    zones["sector"] = pd.array(sectors[codes], dtype="str")
     out = gpd.GeoDataFrame(zones[list(ZONE_COLUMNS)], geometry=zones.geometry.values, crs=zones.crs)
     return out.reset_index(drop=True)
 

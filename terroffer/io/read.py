@@ -21,6 +21,7 @@ import shapely
 from pyproj import CRS
 
 from terroffer.errors import DataSourceError, EncodingError, TerrofferError
+from terroffer.io._digest import read_layer_with_digest
 from terroffer.io.crs import crs_label, infer_crs, metric_crs, parse_crs
 from terroffer.io.detect import Format, detect_format
 from terroffer.io.encoding import declared_encoding, guess_encoding, normalize_encoding, raw_text_sample
@@ -102,8 +103,9 @@ def load_plan(
         except LookupError as exc:
             raise EncodingError("error.bad_encoding", path, encoding=encoding) from exc
     try:
-        if fmt.driver == "GPKG" and layer is None and _is_canonical_store(fmt.path):
-            return _load_store(fmt, path, user_crs, territory_crs)
+        names = _layer_names(fmt.path) if fmt.driver == "GPKG" else set()
+        if layer is None and {"zones", "rules"} <= names:
+            return _load_store(fmt, path, user_crs, territory_crs, names)
         return _load_layer(fmt, path, layer, user_crs, user_encoding, profile, rules, territory_crs)
     except TerrofferError:
         raise
@@ -125,12 +127,18 @@ def _first_line(exc: BaseException) -> str:
 # ----------------------------------------------------------------------------- store
 
 
-def _is_canonical_store(path: str) -> bool:
+def _layer_names(path: str) -> set[str]:
     try:
-        names = {str(n) for n, _ in pyogrio.list_layers(path)}
+        return {str(n) for n, _ in pyogrio.list_layers(path)}
     except pyogrio.errors.DataSourceError as exc:
         raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
-    return "zones" in names and "rules" in names
+
+
+def _store_meta(path: str, names: set[str]) -> dict[str, str]:
+    if "terroffer_meta" not in names:
+        return {}
+    meta = pyogrio.read_dataframe(path, layer="terroffer_meta", read_geometry=False)
+    return {str(k): str(v) for k, v in zip(meta["key"], meta["value"], strict=True)}
 
 
 def _read_table(path: str, name: str, names: set[str]) -> pd.DataFrame | None:
@@ -139,23 +147,33 @@ def _read_table(path: str, name: str, names: set[str]) -> pd.DataFrame | None:
     return pyogrio.read_dataframe(path, layer=name, use_arrow=True, read_geometry=True)
 
 
-def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: str) -> Plan:
-    """A GeoPackage in terroffer's own layout: read each table, trust but check its geometry."""
-    names = {str(n) for n, _ in pyogrio.list_layers(fmt.path)}
+def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: str, names: set[str]) -> Plan:
+    """A GeoPackage in terroffer's own layout: read each table, check its geometry.
+
+    The zones' validity and duplicate checks, the costly part, are skipped only when
+    the store's recorded digest proves the geometry is the one terroffer verified.
+    """
     warn: list[Notice] = []
-    raw = pyogrio.read_dataframe(fmt.path, layer="zones", use_arrow=True, columns=list(ZONE_COLUMNS))
+    raw, digest = read_layer_with_digest(fmt.path, "zones", columns=list(ZONE_COLUMNS))
+    meta = _store_meta(fmt.path, names)
+    verified = meta.get("zones_verified") == digest
     if raw.crs is None:
         raw = _set_missing_crs(raw, user_crs, path, warn, territory_crs)
     elif user_crs is not None:
         raw = raw.set_crs(user_crs, allow_override=True)
-    target = metric_crs(raw.crs, _lonlat_bounds(raw), territory_crs)
-    zones, repairs = _prepare_polygons(raw, target, dedupe_on=["zone_code"])
+    # the layer's extent from the GeoPackage header: no pass over 100,000 geometries
+    header_bounds = pyogrio.read_info(fmt.path, layer="zones").get("total_bounds")
+    target = metric_crs(raw.crs, _lonlat_bounds(raw, header_bounds), territory_crs)
+    zones, repairs = _prepare_polygons(raw, target, dedupe_on=["zone_code"], verified=verified)
     rules = _read_table(fmt.path, "rules", names)
     plans = _read_table(fmt.path, "plans", names)
-    res = _read_table(fmt.path, "reservations", names)
+    res, res_verified = None, False
+    if "reservations" in names:
+        res, res_digest = read_layer_with_digest(fmt.path, "reservations")
+        res_verified = meta.get("reservations_verified") == res_digest
     communes = _read_table(fmt.path, "communes", names)
     if res is not None:
-        res, res_repairs = _prepare_polygons(res, target)
+        res, res_repairs = _prepare_polygons(res, target, verified=res_verified)
         repairs += [Problem("reservation_" + p.kind, p.count, p.where) for p in res_repairs]
     if communes is not None:
         communes = communes.to_crs(target) if communes.crs is not None else communes.set_crs(target)
@@ -327,8 +345,8 @@ def _as_areas(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(out, dtype=object)
 
 
-def _lonlat_bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    minx, miny, maxx, maxy = gdf.total_bounds
+def _lonlat_bounds(gdf: gpd.GeoDataFrame, bounds: Any = None) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = gdf.total_bounds if bounds is None or not np.all(np.isfinite(bounds)) else bounds
     if gdf.crs is None or gdf.crs.is_geographic:
         return (float(minx), float(miny), float(maxx), float(maxy))
     from pyproj import Transformer
@@ -351,13 +369,13 @@ def _set_missing_crs(
 
 
 def _prepare_polygons(
-    raw: gpd.GeoDataFrame, target: CRS, dedupe_on: list[str] | None = None
+    raw: gpd.GeoDataFrame, target: CRS, dedupe_on: list[str] | None = None, verified: bool = False
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Clean in the source CRS, then reproject.
 
     Repairs stay exact that way, and their locations are reported in the target CRS.
     """
-    cleaned, problems = clean_polygons(raw, dedupe_on=dedupe_on)
+    cleaned, problems = clean_polygons(raw, dedupe_on=dedupe_on, verified=verified)
     if cleaned.crs is not None and not cleaned.crs.equals(target):
         cleaned = cleaned.to_crs(target)
         problems = [_reproject_where(p, raw.crs, target) for p in problems]
