@@ -48,7 +48,9 @@ def test_search_json(plan_file):
 def test_lookup_parcel_json_and_note(plan_file, tmp_path):
     table = tmp_path / "parcelle.csv"
     corners = [(0, 0), (100, 0), (100, 100), (0, 100)]
-    table.write_text("Borne;X;Y\n" + "".join(f"B{i};{X0 + x:.2f};{Y0 + y:.2f}\n" for i, (x, y) in enumerate(corners)))
+    table.write_text(
+        "Borne;X;Y\n" + "".join(f"B{i};{X0 + x:.2f};{Y0 + y:.2f}\n" for i, (x, y) in enumerate(corners))
+    )
     pdf, html = tmp_path / "note.pdf", tmp_path / "note.html"
     done = run("lookup", "--plan", plan_file, "--parcel", table, "--json", "--pdf", pdf, "--html", html)
     assert done.returncode == 0, done.stderr
