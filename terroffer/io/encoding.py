@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import codecs
 import re
-from pathlib import Path
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 __all__ = ["declared_encoding", "guess_encoding", "normalize_encoding", "raw_text_sample"]
 
@@ -80,32 +84,74 @@ def _sibling(path: Path, suffix: str) -> Path | None:
     return None
 
 
+def _zip_member(path: str) -> tuple[Path, PurePosixPath] | None:
+    """(archive, member) of a GDAL ``/vsizip/archive.zip/member`` path, else None."""
+    if not path.startswith("/vsizip/"):
+        return None
+    parts = PurePosixPath(path[len("/vsizip") :]).parts
+    for i in range(2, len(parts)):
+        archive = Path(*parts[:i])
+        if archive.is_file():
+            return archive, PurePosixPath(*parts[i:])
+    return None
+
+
+@contextmanager
+def _open_part(path: str, suffix: str) -> Iterator[BinaryIO | None]:
+    """The file of the same name as ``path`` with ``suffix`` (any case), opened, or None.
+
+    Also inside a ZIP archive (``/vsizip/`` paths), where agencies' Shapefiles often arrive.
+    """
+    inside = _zip_member(path)
+    if inside is None:
+        p = Path(path)
+        if path.startswith("/vsi") or not p.exists():
+            yield None
+            return
+        part = p if p.suffix.lower() == suffix else _sibling(p, suffix)
+        if part is None:
+            yield None
+            return
+        with part.open("rb") as fh:
+            yield fh
+        return
+    archive, member = inside
+    with zipfile.ZipFile(archive) as zf:
+        for name in zf.namelist():
+            candidate = PurePosixPath(name)
+            if (
+                candidate.parent == member.parent
+                and candidate.stem == member.stem
+                and candidate.suffix.lower() == suffix
+            ):
+                with zf.open(name) as fh:
+                    yield fh  # type: ignore[misc]
+                return
+        yield None
+
+
 def declared_encoding(path: str, driver: str) -> str | None:
     """The encoding a Shapefile or MapInfo table declares, or None when it declares none.
 
     A Shapefile declares it in a ``.cpg`` file beside it or in the DBF's language-driver
     byte; a MapInfo table in its ``!charset`` line (``Neutral`` declares nothing).
     """
-    p = Path(path)
-    if path.startswith("/vsi") or not p.exists():
-        return None
     if driver == "ESRI Shapefile":
-        cpg = _sibling(p, ".cpg")
-        if cpg is not None:
-            text = cpg.read_text(encoding="ascii", errors="ignore").strip()
-            try:
-                return normalize_encoding(text) if text else None
-            except LookupError:
-                return None
-        dbf = _sibling(p, ".dbf")
-        if dbf is not None:
-            with dbf.open("rb") as fh:
-                header = fh.read(32)
-            if len(header) == 32 and header[29] in _LDID:
-                return _LDID[header[29]]
+        with _open_part(path, ".cpg") as cpg:
+            if cpg is not None:
+                text = cpg.read(256).decode("ascii", errors="ignore").strip()
+                try:
+                    return normalize_encoding(text) if text else None
+                except LookupError:
+                    return None
+        with _open_part(path, ".dbf") as dbf:
+            header = dbf.read(32) if dbf is not None else b""
+        if len(header) == 32 and header[29] in _LDID:
+            return _LDID[header[29]]
         return None
-    if driver == "MapInfo File" and p.suffix.lower() == ".tab":
-        head = p.read_bytes()[:4096].decode("latin-1")
+    if driver == "MapInfo File" and path.lower().endswith(".tab"):
+        with _open_part(path, ".tab") as tab:
+            head = (tab.read(4096) if tab is not None else b"").decode("latin-1")
         match = re.search(r"!charset\s+(\S+)", head, re.IGNORECASE)
         if match:
             charset = match.group(1).lower()
@@ -160,55 +206,50 @@ def guess_encoding(raw: bytes) -> tuple[str, bool]:
     return "cp1252", True
 
 
-def _dbf_text(path: Path, limit: int) -> bytes:
+def _dbf_text(fh: BinaryIO, limit: int) -> bytes:
     """The raw bytes of a dBase file's character fields, up to ``limit`` bytes."""
-    with path.open("rb") as fh:
-        header = fh.read(32)
-        if len(header) < 32:
-            return b""
-        records = int.from_bytes(header[4:8], "little")
-        header_len = int.from_bytes(header[8:10], "little")
-        record_len = int.from_bytes(header[10:12], "little")
-        descriptors = fh.read(max(0, header_len - 32))
-        fields: list[tuple[int, int]] = []
-        offset = 1  # the deletion flag
-        for i in range(0, len(descriptors) - 31, 32):
-            desc = descriptors[i : i + 32]
-            if desc[0] == 0x0D:
-                break
-            length = desc[16]
-            if desc[11:12] in (b"C", b"M"):
-                fields.append((offset, length))
-            offset += length
-        if not fields or record_len <= 0:
-            return b""
-        fh.seek(header_len)
-        out = bytearray()
-        for _ in range(records):
-            record = fh.read(record_len)
-            if len(record) < record_len:
-                break
-            for start, length in fields:
-                value = record[start : start + length].strip(b" \x00")
-                if value:
-                    out += value + b"\n"
-            if len(out) >= limit:
-                break
-        return bytes(out)
+    header = fh.read(32)
+    if len(header) < 32:
+        return b""
+    records = int.from_bytes(header[4:8], "little")
+    header_len = int.from_bytes(header[8:10], "little")
+    record_len = int.from_bytes(header[10:12], "little")
+    descriptors = fh.read(max(0, header_len - 32))
+    fields: list[tuple[int, int]] = []
+    offset = 1  # the deletion flag
+    for i in range(0, len(descriptors) - 31, 32):
+        desc = descriptors[i : i + 32]
+        if desc[0] == 0x0D:
+            break
+        length = desc[16]
+        if desc[11:12] in (b"C", b"M"):
+            fields.append((offset, length))
+        offset += length
+    if not fields or record_len <= 0:
+        return b""
+    out = bytearray()
+    for _ in range(records):
+        record = fh.read(record_len)
+        if len(record) < record_len:
+            break
+        for start, length in fields:
+            value = record[start : start + length].strip(b" \x00")
+            if value:
+                out += value + b"\n"
+        if len(out) >= limit:
+            break
+    return bytes(out)
 
 
 def raw_text_sample(path: str, driver: str, limit: int = 2_000_000) -> bytes:
     """Undecoded attribute text of a Shapefile (its DBF) or MapInfo table (``.DAT``/``.MID``)."""
-    p = Path(path)
-    if path.startswith("/vsi") or not p.exists():
-        return b""
     if driver == "ESRI Shapefile":
-        dbf = p if p.suffix.lower() == ".dbf" else _sibling(p, ".dbf")
-        return _dbf_text(dbf, limit) if dbf is not None else b""
+        with _open_part(path, ".dbf") as dbf:
+            return _dbf_text(dbf, limit) if dbf is not None else b""
     if driver == "MapInfo File":
-        if p.suffix.lower() == ".mif":
-            mid = _sibling(p, ".mid")
-            return mid.read_bytes()[:limit] if mid is not None else b""
-        dat = _sibling(p, ".dat")
-        return _dbf_text(dat, limit) if dat is not None else b""
+        if path.lower().endswith(".mif"):
+            with _open_part(path, ".mid") as mid:
+                return mid.read(limit) if mid is not None else b""
+        with _open_part(path, ".dat") as dat:
+            return _dbf_text(dat, limit) if dat is not None else b""
     return b""

@@ -55,6 +55,7 @@ _GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
         "dist_abbr",
         "district",
         "affectation",
+        "affectatio",  # AFFECTATION cut to a DBF's 10 characters
         "typezone_pa",
         "libelle",
         "name",

@@ -365,7 +365,21 @@ def _set_missing_crs(
         raise DataSourceError("error.no_features", path)
     guessed, why = infer_crs(bounds, path, territory_crs)  # type: ignore[arg-type]
     warn.append(Notice("warn.crs_inferred", {"source": path.name, "crs": crs_label(guessed), "why": why}))
-    return raw.set_crs(guessed)
+    return raw.set_crs(guessed, allow_override=True)
+
+
+def _not_degrees(raw: gpd.GeoDataFrame) -> bool:
+    """A geographic CRS on coordinates that cannot be degrees, so no CRS in truth.
+
+    A GeoJSON without a ``crs`` member is WGS84 to GDAL, whatever it holds; agencies'
+    exports often hold Lambert metres that way.
+    """
+    if raw.crs is None or not raw.crs.is_geographic:
+        return False
+    minx, miny, maxx, maxy = (float(v) for v in raw.total_bounds)
+    if not np.all(np.isfinite([minx, miny, maxx, maxy])):
+        return False
+    return not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)
 
 
 def _prepare_polygons(
@@ -425,7 +439,7 @@ def _load_layer(
     crs_inferred = False
     if user_crs is not None:
         raw = raw.set_crs(user_crs, allow_override=True)
-    elif raw.crs is None:
+    elif raw.crs is None or _not_degrees(raw):
         raw = _set_missing_crs(raw, None, path, warn, territory_crs)
         crs_inferred = True
     profile = get_profile(profile_name if profile_name is not None else detect_profile(list(raw.columns)))
