@@ -34,7 +34,7 @@ class TerrofferError(Exception):
         Values the message template uses.
     """
 
-    def __init__(self, key: str, source: str | Path | None = None, **params: object) -> None:
+    def __init__(self, key: str, source: str | Path | object = None, **params: object) -> None:
         self.key = key
         self.source = str(source) if source is not None else ""
         self.params = params

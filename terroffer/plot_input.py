@@ -193,9 +193,10 @@ def read_corner_table(
         notes.insert(0, Notice("plot.header_swapped", {"source": source}))
     polygon = shapely.Polygon(xy)
     if not polygon.is_valid:
-        a, b = _first_crossing(xy)
-        if a is None:
+        crossing = _first_crossing(xy)
+        if crossing is None:
             raise PlotInputError("error.plot_invalid", source, reason=shapely.is_valid_reason(polygon))
+        a, b = crossing
         la = f"{labels[a]}–{labels[(a + 1) % len(labels)]}"
         lb = f"{labels[b]}–{labels[(b + 1) % len(labels)]}"
         raise PlotInputError("error.plot_self_crossing", source, first=la, second=lb, line=lines[b])
@@ -204,7 +205,7 @@ def read_corner_table(
     return Plot(polygon, source, tuple(labels), tuple(notes))
 
 
-def _first_crossing(xy: np.ndarray) -> tuple[int | None, int | None]:
+def _first_crossing(xy: np.ndarray) -> tuple[int, int] | None:
     n = len(xy)
     segments = [shapely.LineString([xy[i], xy[(i + 1) % n]]) for i in range(n)]
     for i in range(n):
@@ -213,7 +214,7 @@ def _first_crossing(xy: np.ndarray) -> tuple[int | None, int | None]:
                 continue
             if segments[i].intersects(segments[j]):
                 return i, j
-    return None, None
+    return None
 
 
 def plot_from_point(
@@ -283,7 +284,7 @@ def _read_geo_plot(p: Path, bounds: Bounds, crs: CRS, coverage: shapely.Geometry
         frames = [pyogrio.read_dataframe(fmt.path, layer=name) for name in layers]
     except Exception as exc:  # GDAL reports bad files with several exception types
         raise PlotInputError("error.plot_unreadable", p, reason=str(exc).splitlines()[0][:120]) from exc
-    geoms = []
+    geoms: list[shapely.Geometry] = []
     src_crs = None
     for frame in frames:
         if hasattr(frame, "geometry") and len(frame):

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,7 +140,7 @@ def detect_profile(columns: list[str]) -> str:
     return "generic"
 
 
-def get_profile(name: str | Path) -> Profile:
+def get_profile(name: str | os.PathLike[str]) -> Profile:
     """A built-in profile by name, or a user's mapping from a YAML file.
 
     Raises
