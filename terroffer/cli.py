@@ -97,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     look.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
+    exp = sub.add_parser("export", help="maps, charts and tables of the offer in one folder, for slides")
+    _plan_option(exp)
+    exp.add_argument("--out", required=True, help="the folder to write (made if missing); one per language")
+    exp.add_argument(
+        "--status", nargs="+", default=["approved"], help="plan statuses the charts and tables count"
+    )
+    exp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    exp.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
     dash = sub.add_parser("dashboard", help="serve a dashboard with Voilà on this machine")
     dash.add_argument("notebook", nargs="?", default="explorer", help="explorer (default) or a notebook path")
     dash.add_argument("--plan", help="the plan to show (default: TERROFFER_PLAN, else the bundled sample)")
@@ -240,6 +249,16 @@ def _lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from terroffer.export import export_pack
+
+    index = export_pack(
+        _open_plan(args), args.out, lang=args.lang, progress=not args.no_progress, statuses=args.status
+    )
+    print(translate("export.done", args.lang, path=index))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -249,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "offer": _offer,
         "search": _search,
         "lookup": _lookup,
+        "export": _export,
         "dashboard": _dashboard,
     }
     try:
