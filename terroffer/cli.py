@@ -97,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     look.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
 
+    mp = sub.add_parser("map", help="an interactive zoning map as one offline HTML file")
+    _plan_option(mp)
+    mp.add_argument("--sector", nargs="+", help="sectors to show")
+    mp.add_argument("--commune", nargs="+", help="communes to show (codes or names)")
+    mp.add_argument(
+        "--basemap", default="none", help="none (offline, default) or a tile provider, e.g. OpenStreetMap"
+    )
+    mp.add_argument("--out", required=True, help="the HTML file to write")
+    mp.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS)
+
     exp = sub.add_parser("export", help="maps, charts and tables of the offer in one folder, for slides")
     _plan_option(exp)
     exp.add_argument("--out", required=True, help="the folder to write (made if missing); one per language")
@@ -249,6 +259,20 @@ def _lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _map(args: argparse.Namespace) -> int:
+    from terroffer.render.webmap import save_map, zone_map
+
+    basemap = None if args.basemap.lower() == "none" else args.basemap
+    try:
+        m = zone_map(
+            _open_plan(args), sectors=args.sector, communes=args.commune, lang=args.lang, basemap=basemap
+        )
+    except ValueError as exc:
+        raise DataSourceError("error.bad_filter", "map", reason=str(exc)) from exc
+    print(save_map(m, args.out))
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from terroffer.export import export_pack
 
@@ -268,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "offer": _offer,
         "search": _search,
         "lookup": _lookup,
+        "map": _map,
         "export": _export,
         "dashboard": _dashboard,
     }
