@@ -18,17 +18,14 @@ comes from :func:`terroffer.offer.offer`, the pictures from :mod:`terroffer.rend
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import io
 import re
 import sys
 import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,20 +283,6 @@ def _web_map(
 # --------------------------------------------------------------------------- the index page
 
 
-@cache
-def _font_base64(weight: str) -> str:
-    """The bundled font as WOFF in base64, for the page's ``@font-face`` (no file beside it)."""
-    from fontTools.ttLib import TTFont
-
-    from terroffer.render.note import font_path
-
-    font = TTFont(font_path(weight))
-    font.flavor = "woff"
-    buf = io.BytesIO()
-    font.save(buf)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 _CSS = """
 @font-face{font-family:"Pack Sans";font-weight:400;src:url(data:font/woff;base64,%(regular)s) format("woff")}
 @font-face{font-family:"Pack Sans";font-weight:700;src:url(data:font/woff;base64,%(bold)s) format("woff")}
@@ -333,13 +316,13 @@ def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence
     """One page, in the pack's language and direction, that links every file of the pack."""
     import terroffer
     from terroffer.render.charts import OFFERED_SECTORS
-    from terroffer.render.note import fmt_number
+    from terroffer.render.note import fmt_number, font_woff_base64
     from terroffer.render.static import source_lines
 
     lang = pack.lang
     t = lambda key, **kw: html.escape(translate(key, lang, **kw))  # noqa: E731
     e = html.escape
-    css = _CSS % {"regular": _font_base64("Regular"), "bold": _font_base64("Bold")}
+    css = _CSS % {"regular": font_woff_base64("Regular"), "bold": font_woff_base64("Bold")}
     # a path, a date and a version keep their left-to-right order inside Arabic text
     meta = {
         key: f"\u2066{value}\u2069" if lang == "ar" else value

@@ -92,6 +92,29 @@ def _zone_table(plan: Plan) -> pd.DataFrame:
     return table
 
 
+def _zone_mask(
+    plan: Plan,
+    table: pd.DataFrame,
+    *,
+    statuses: Sequence[str] | None = None,
+    communes: Iterable[str] | None = None,
+    sectors: Iterable[str] | None = None,
+    families: Iterable[str] | None = None,
+) -> np.ndarray:
+    """Rows of the zone table kept by the filters the offer and the search share."""
+    keep = np.ones(len(table), dtype=bool)
+    if statuses is not None:
+        keep &= table["status"].isin(list(statuses)).to_numpy()
+    codes = _commune_codes(plan, communes)
+    if codes is not None:
+        keep &= table["commune"].isin(codes).to_numpy()
+    for column, names, query in (("sector", sectors, query_sector), ("family", families, query_family)):
+        wanted = _keys(names, query)
+        if wanted is not None:
+            keep &= table[column].isin(wanted).to_numpy()
+    return keep
+
+
 def offer(
     plan: Plan,
     *,
@@ -121,18 +144,7 @@ def offer(
         the commune's 2024 population and the zoned m² per inhabitant.
     """
     zones = _zone_table(plan)
-    keep = np.ones(len(zones), dtype=bool)
-    if statuses is not None:
-        keep &= zones["status"].isin(list(statuses)).to_numpy()
-    codes = _commune_codes(plan, communes)
-    if codes is not None:
-        keep &= zones["commune"].isin(codes).to_numpy()
-    sector_keys = _keys(sectors, query_sector)
-    if sector_keys is not None:
-        keep &= zones["sector"].isin(sector_keys).to_numpy()
-    family_keys = _keys(families, query_family)
-    if family_keys is not None:
-        keep &= zones["family"].isin(family_keys).to_numpy()
+    keep = _zone_mask(plan, zones, statuses=statuses, communes=communes, sectors=sectors, families=families)
     groups = zones[keep].groupby(["commune", "sector", "family"], observed=True, sort=True)
     grouped = groups.agg(
         zones=("zone_code", "size"),
@@ -228,15 +240,7 @@ def search(
     zones = plan.zones
     keys = list(zip(zones["plan_id"].astype(str), zones["zone_code"].astype(str), strict=True))
     hit = np.array([k in allowed for k in keys], dtype=bool)
-    if statuses is not None:
-        status = zones["plan_id"].map(plan.plans.set_index("plan_id")["status"])
-        hit &= status.isin(list(statuses)).to_numpy()
-    codes = _commune_codes(plan, communes)
-    if codes is not None:
-        hit &= zones["commune"].isin(codes).to_numpy()
-    sector_keys = _keys(sectors, query_sector)
-    if sector_keys is not None:
-        hit &= zones["sector"].isin(sector_keys).to_numpy()
+    hit &= _zone_mask(plan, _zone_table(plan), statuses=statuses, communes=communes, sectors=sectors)
     ids = np.flatnonzero(hit)
     reserved = _reserved_area(idx, ids)
     rows = []

@@ -101,7 +101,7 @@ def font_path(weight: str = "Regular") -> Path:
 
 
 @cache
-def _font_woff_base64(weight: str) -> str:
+def font_woff_base64(weight: str) -> str:
     """The font as WOFF (zlib, about half the TTF) in base64, for the HTML ``@font-face``."""
     from fontTools.ttLib import TTFont
 
@@ -979,8 +979,8 @@ def note_html(
     qr = qr_svg(reference)
     texts = [note_text(result, plan, one, reference=reference, today=today) for one in langs]
     css = _CSS % {
-        "regular": _font_woff_base64("Regular"),
-        "bold": _font_woff_base64("Bold"),
+        "regular": font_woff_base64("Regular"),
+        "bold": font_woff_base64("Bold"),
         **DOCUMENT_COLOURS,
     }
     first = texts[0]
