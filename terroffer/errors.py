@@ -15,6 +15,9 @@ __all__ = [
     "CRSError",
     "DataSourceError",
     "EncodingError",
+    "FilterError",
+    "OptionError",
+    "OutputError",
     "PlotInputError",
     "SchemaError",
     "TerrofferError",
@@ -46,21 +49,49 @@ class TerrofferError(Exception):
         return " ".join(text.split())
 
 
-class DataSourceError(TerrofferError):
+# Each error also rests on the built-in a caller would catch (as pyogrio's do), so an
+# ``except ValueError`` or ``except OSError`` written against plain Python keeps working.
+
+
+class DataSourceError(TerrofferError, RuntimeError):
     """The file or database cannot be read as a zoning plan."""
 
 
-class EncodingError(TerrofferError):
+class EncodingError(DataSourceError):
     """Text in the source cannot be decoded with the encoding given or found."""
 
 
-class CRSError(TerrofferError):
+class CRSError(DataSourceError):
     """The coordinate reference system is missing and cannot be inferred, or is wrong."""
 
 
-class SchemaError(TerrofferError):
+class SchemaError(DataSourceError):
     """The source has no column that can serve as a required canonical field."""
 
 
-class PlotInputError(TerrofferError):
+class PlotInputError(TerrofferError, ValueError):
     """A plot given by a user (table of corners, file, point) cannot be used."""
+
+
+class FilterError(TerrofferError, ValueError):
+    """A filter names something the plan or the catalogue does not know (with the nearest names).
+
+    ``source`` is the filter (``communes`` in the API, ``--commune`` on the command
+    line); ``params["kind"]`` what it names (``commune``, ``sector``, ``family``,
+    ``status``, ``use``), written in the message's language.
+    """
+
+    def message(self, lang: str = "fr") -> str:
+        """The error as one line in ``lang``, naming the filter and the nearest names."""
+        kind = str(self.params.get("kind", ""))
+        what = translate(f"filter.{kind}", lang) if kind else ""
+        text = translate(self.key, lang, source=self.source, **{**self.params, "what": what})
+        return " ".join(text.split())
+
+
+class OptionError(TerrofferError, ValueError):
+    """An option's value cannot be used (not a number, out of range, contradicts another)."""
+
+
+class OutputError(TerrofferError, OSError):
+    """A file or folder to write cannot be written (a directory, no permission, disk full)."""

@@ -10,18 +10,22 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
 
 __all__ = [
+    "BUILDABLE_SECTORS",
     "FAMILIES",
+    "OFFERED_SECTORS",
     "LANGUAGES",
     "RESERVATION_KINDS",
     "SECTORS",
     "USES",
     "family_of_code",
     "family_of_text",
+    "nearest_names",
     "normalize_key",
     "query_family",
     "query_reservation_kind",
@@ -46,6 +50,10 @@ FAMILIES: dict[str, dict[str, Any]] = _load("families.json")
 SECTORS: dict[str, dict[str, Any]] = _load("sectors.json")
 USES: dict[str, dict[str, Any]] = _load("uses.json")
 RESERVATION_KINDS: dict[str, dict[str, Any]] = _load("reservation_kinds.json")
+#: Sectors open to private investment: what the offer's charts and summary tables show.
+OFFERED_SECTORS: tuple[str, ...] = tuple(k for k, v in SECTORS.items() if v["offered"])
+#: Sectors on which an owner may build under the zone's rules; elsewhere capacity is 0.
+BUILDABLE_SECTORS: frozenset[str] = frozenset(k for k, v in SECTORS.items() if v["buildable"])
 
 
 def normalize_key(text: object) -> str:
@@ -108,6 +116,26 @@ def query_reservation_kind(name: object) -> str | None:
     return _query("reservation", name)
 
 
+def nearest_names(name: object, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The ``n`` candidates closest to ``name`` (forgiving of case, accents, separators).
+
+    For "did you mean ...?" messages: ``nearest_names("Temarra", ["Témara", "Skhirate"])``
+    gives ``["Témara"]``. A candidate that contains the name, or is contained in it,
+    comes first.
+    """
+    import difflib
+
+    key = normalize_key(name)
+    folded: dict[str, str] = {}
+    for c in candidates:
+        folded.setdefault(normalize_key(c), str(c))
+    if not key:
+        return []
+    close = difflib.get_close_matches(key, list(folded), n=n, cutoff=0.6)
+    within = [f for f in folded if len(key) >= 3 and (key in f or f in key) and f not in close]
+    return [folded[f] for f in (within + close)[:n]]
+
+
 def family_of_code(code: object) -> str | None:
     """Family that a zone code usually means (``"B4"`` -> ``"collective_housing"``), or None.
 
@@ -163,14 +191,19 @@ def _catalogue(lang: str) -> dict[str, str]:
 def translate(key: str, lang: str = "fr", /, **params: object) -> str:
     """Message ``key`` from the ``lang`` catalogue, formatted with ``params``.
 
+    Numbers among ``params`` are written as ``lang`` writes them, by the placeholder's
+    spec (see :mod:`terroffer.words`): computation passes raw numbers, never text.
+
     Falls back to French, then to the key itself, so that a missing translation
     shows up plainly instead of failing.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    from terroffer.words import localize
+
     template = _catalogue(lang).get(key) or _catalogue("fr").get(key) or key
     try:
-        return template.format(**params)
+        return template.format(**localize(params, lang))
     except (KeyError, IndexError):
         return template
 
