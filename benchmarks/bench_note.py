@@ -22,7 +22,7 @@ from pathlib import Path
 import shapely
 
 import terroffer
-from terroffer.lookup import lookup
+from terroffer._lookup import lookup
 from terroffer.render.note import note_html, note_pdf, note_text, plot_map_png
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,8 +22,8 @@ import pandas as pd
 import shapely
 
 import terroffer
-from terroffer.lookup import lookup, lookup_points
-from terroffer.offer import offer
+from terroffer._lookup import lookup, lookup_points
+from terroffer._offer import offer
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

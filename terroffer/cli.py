@@ -139,7 +139,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from terroffer.validate import validate
+    from terroffer._validate import validate
 
     report = validate(_load(args))
     if args.json:
@@ -187,7 +187,7 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 
 def _offer(args: argparse.Namespace) -> int:
-    from terroffer.offer import offer
+    from terroffer._offer import offer
     from terroffer.render.tables import offer_table, write_table
 
     plan = _open_plan(args)
@@ -204,7 +204,7 @@ def _offer(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from terroffer.offer import search
+    from terroffer._offer import search
     from terroffer.render.tables import search_table
 
     plan = _open_plan(args)
@@ -228,7 +228,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _lookup(args: argparse.Namespace) -> int:
-    from terroffer.lookup import lookup, plan_bounds, plan_coverage
+    from terroffer._lookup import lookup, plan_bounds, plan_coverage
     from terroffer.plot_input import plot_from_point, read_plot
 
     plan = _open_plan(args)

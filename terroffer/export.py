@@ -13,7 +13,7 @@
 
 The page carries its fonts inline and names no web address, so the folder can be copied to a
 USB stick, zipped or opened on a laptop with no network. Nothing here computes: the offer
-comes from :func:`terroffer.offer.offer`, the pictures from :mod:`terroffer.render`.
+comes from :func:`terroffer.offer`, the pictures from :mod:`terroffer.render`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from terroffer._offer import offer
 from terroffer.model import Plan
-from terroffer.offer import offer
 from terroffer.reference import LANGUAGES, translate
 from terroffer.render.style import sector_colour, sector_name, text_direction
 
@@ -162,7 +162,7 @@ def export_pack(
     progress
         Show a progress bar on stderr (tqdm; a line per step if tqdm is not installed).
     statuses
-        The plan statuses the charts and tables count, as in :func:`terroffer.offer.offer`;
+        The plan statuses the charts and tables count, as in :func:`terroffer.offer`;
         the approved plans by default. The maps show every plan, drafts hatched.
 
     Returns

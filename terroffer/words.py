@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -30,11 +30,14 @@ __all__ = [
     "floors",
     "hectares",
     "isolate",
+    "join",
+    "legal_ref",
     "length",
     "localize",
     "number",
     "ratio",
     "share",
+    "term",
 ]
 
 #: Groups thousands in French and Arabic (the Imprimerie nationale's espace fine insécable).
@@ -205,4 +208,49 @@ def localize(params: dict[str, Any], lang: str) -> dict[str, Any]:
             out[key] = _DASH
         else:
             out[key] = _Localized(value.item() if isinstance(value, np.generic) else value, lang)
+    return out
+
+
+def term(key: str, lang: str) -> str:
+    """A planning term from the glossary (``reference/i18n/<lang>/terms.json``): ``term("cos", "ar")``."""
+    from terroffer.reference import translate
+
+    return translate(f"term.{key}", lang)
+
+
+def join(items: Iterable[str], lang: str) -> str:
+    """Items as a list in ``lang``: ``a, b`` (fr, en), ``a، b`` (ar)."""
+    return term("list_sep", lang).join(items)
+
+
+_LEGAL_WORDS = (
+    (re.compile(r"\bRèglement\b", re.IGNORECASE), "regulation"),
+    (re.compile(r"\bDécret\b", re.IGNORECASE), "decree"),
+    (re.compile(r"\bArrêté\b", re.IGNORECASE), "order"),
+    (re.compile(r"\bart(?:icle)?\.?(?=\s*\d)", re.IGNORECASE), "article"),
+    (re.compile(r"\bn[°º]"), "number_abbr"),
+)
+
+
+def legal_ref(text: str | None, lang: str, names: dict[str, str] | None = None) -> str:
+    """An approval or article reference in ``lang``: ``Décret n° 2-19-512`` -> ``مرسوم رقم 2-19-512``.
+
+    The agency writes its references in French; in another language the document words
+    come from the glossary and the place names from ``names`` (French -> that language,
+    e.g. the communes' Arabic names), and the numbers are kept as one left-to-right
+    island. French text is returned as it is.
+    """
+    if not text:
+        return _DASH
+    if lang == "fr":
+        return text
+    out = text
+    for name_fr, name in sorted((names or {}).items(), key=lambda kv: -len(kv[0])):
+        if name_fr and name:
+            out = out.replace(name_fr, name)
+    for pattern, key in _LEGAL_WORDS:
+        out = pattern.sub(term(key, lang), out)
+    if lang == "ar":
+        out = out.replace(", ", "، ")
+        out = re.sub(r"[0-9][0-9\-/.]*[0-9]|[0-9]", lambda m: isolate(m.group(0), lang), out)
     return out

@@ -166,7 +166,7 @@ def test_unknown_language(plan, tmp_path):
 @pytest.mark.skipif(not SAMPLE.exists(), reason="needs the bundled sample plan")
 def test_pack_on_the_sample(tmp_path, no_webmap):
     from terroffer import load_plan
-    from terroffer.offer import offer
+    from terroffer._offer import offer
 
     sample = load_plan(SAMPLE)
     index = export_pack(sample, tmp_path, lang="fr", progress=False)

@@ -11,9 +11,9 @@ import pytest
 import shapely
 from shapely import LineString, MultiPolygon, Point, Polygon
 
+from terroffer._validate import validate
 from terroffer.errors import DataSourceError
 from terroffer.io import load_plan
-from terroffer.validate import validate
 from tests.conftest import X0, Y0, call_cli, rect, report_json
 
 CRS = "EPSG:26191"

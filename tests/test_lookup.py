@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from terroffer.lookup import lookup, lookup_points
+from terroffer._lookup import lookup, lookup_points
 from tests.tiny import X0, Y0, rect, tiny_plan
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from terroffer.lookup import lookup
+from terroffer._lookup import lookup
 from terroffer.model import (
     Plan,
     SourceInfo,

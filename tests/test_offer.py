@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from terroffer.offer import offer, search
+from terroffer._offer import offer, search
 from tests.tiny import tiny_plan
 
 

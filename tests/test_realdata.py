@@ -16,8 +16,8 @@ import pyogrio
 import pytest
 import shapely
 
+from terroffer._validate import validate
 from terroffer.io import load_plan
-from terroffer.validate import validate
 from tests.conftest import call_cli, report_json, run_cli
 
 REALDATA = Path(__file__).parents[2] / "shared" / "realdata"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
+from terroffer._validate import OUTSIDE_TOLERANCE_M, validate
 from terroffer.io import load_plan
-from terroffer.validate import OUTSIDE_TOLERANCE_M, validate
 from tests.conftest import CRS, RULES, TOTAL_AREA, call_cli, rect, report_json, write_canonical_gpkg
 
 REPORT_KEYS = {

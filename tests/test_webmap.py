@@ -22,7 +22,7 @@ pytest.importorskip("folium")
 import folium
 
 from terroffer import load_plan
-from terroffer.lookup import lookup
+from terroffer._lookup import lookup
 from terroffer.render.webmap import encode_polygons, save_map, zone_map
 from tests.tiny import X0, Y0, rect, tiny_plan
 

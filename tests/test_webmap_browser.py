@@ -20,7 +20,7 @@ import shapely
 from pyproj import Transformer
 
 from terroffer import load_plan
-from terroffer.lookup import lookup
+from terroffer._lookup import lookup
 from terroffer.render.style import family_colour
 from terroffer.render.webmap import save_map, zone_map
 from tests.browser import browser_page, require_chromium, screenshot_dir

@@ -1,7 +1,7 @@
 """Charts of the territorial offer for slides: area, building capacity and land per inhabitant.
 
 Each function takes a plan (and, optionally, its offer already computed by
-:func:`terroffer.offer.offer`) and returns a matplotlib figure in French, Arabic or English,
+:func:`terroffer.offer`) and returns a matplotlib figure in French, Arabic or English,
 in the colours of :mod:`terroffer.render.style`, with a title, what is counted and the source
 line. In Arabic the charts read from the right: commune names on the right, bars growing
 leftwards, legend on the left. Numbers keep Western digits, as Moroccan administrative
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from terroffer._offer import offer
 from terroffer.model import Plan
-from terroffer.offer import offer
 from terroffer.reference import FAMILIES, SECTORS, translate
 from terroffer.render.note import fmt_number
 from terroffer.render.static import (
@@ -240,7 +240,7 @@ def area_by_sector_chart(
     communes
         Only these communes (codes or names); all by default.
     statuses
-        The plan statuses counted, as in :func:`terroffer.offer.offer`; the approved plans by
+        The plan statuses counted, as in :func:`terroffer.offer`; the approved plans by
         default. The subtitle says which.
     table
         The offer, when already computed (with these ``communes`` and ``statuses``).

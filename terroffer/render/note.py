@@ -2,7 +2,7 @@
 
 This is an *informative* note, not the official *note de renseignements* that the urban
 agency issues: every note says so, and says when the data are illustrative. The look-up
-itself (:func:`terroffer.lookup.lookup`) does all the computing; this module only words
+itself (:func:`terroffer.lookup`) does all the computing; this module only words
 and draws its result:
 
 - :func:`note_html` gives one self-contained HTML page (fonts, map and QR code inline, no
@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from terroffer._lookup import Capacity, Lookup, PlanStatus, ZoneHit
 from terroffer.index import plan_index
-from terroffer.lookup import Capacity, Lookup, PlanStatus, ZoneHit
 from terroffer.model import Notice, Plan
 from terroffer.reference import RESERVATION_KINDS, USES, name_of, translate
 from terroffer.render.style import family_colour, family_name, text_direction
@@ -955,7 +955,7 @@ def note_html(
     Parameters
     ----------
     result
-        The plot's look-up, from :func:`terroffer.lookup.lookup`.
+        The plot's look-up, from :func:`terroffer.lookup`.
     plan
         The plan it was looked up in (for the map around the plot).
     lang

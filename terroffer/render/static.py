@@ -589,7 +589,7 @@ def static_map(
         ``fr``, ``ar`` or ``en``. In Arabic the layout is mirrored: title and text on the
         right, legend on the left, scale bar at the lower right.
     highlight
-        Outline these: zone ids (rows of ``plan.zones``, as :func:`terroffer.offer.search`
+        Outline these: zone ids (rows of ``plan.zones``, as :func:`terroffer.search`
         returns them), a shapely geometry, a list of them or a GeoSeries/GeoDataFrame.
     title
         The title; by default "Zoning by family" and the communes shown.

@@ -1,7 +1,7 @@
 """Tables and text for people: the offer, the search and a look-up, in Arabic, French or English.
 
 Column headers and category names come from the catalogues; numbers are rounded to
-what a reader needs. The data frames of :mod:`terroffer.offer` stay untouched.
+what a reader needs. The data frames of :func:`terroffer.offer` stay untouched.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from terroffer.lookup import Lookup
+from terroffer._lookup import Lookup
 from terroffer.reference import FAMILIES, RESERVATION_KINDS, SECTORS, name_of, translate
 
 __all__ = ["lookup_text", "offer_table", "search_table", "write_table"]

@@ -61,7 +61,7 @@ from terroffer.render.style import family_colour, family_name, text_direction
 if TYPE_CHECKING:
     import folium
 
-    from terroffer.lookup import Lookup
+    from terroffer._lookup import Lookup
 
 __all__ = ["save_map", "zone_map"]
 
@@ -139,7 +139,7 @@ def zone_map(
         network; or a web tile provider, by xyzservices name (``"OpenStreetMap"``,
         ``"CartoDB Positron"``) or as an ``xyzservices.TileProvider``, with its attribution.
     highlight
-        A look-up result (:class:`terroffer.lookup.Lookup`) or a shapely geometry in the
+        A look-up result (:class:`terroffer.Lookup`) or a shapely geometry in the
         plan's CRS, drawn on top and zoomed to.
     m
         A folium map to draw on (in Leaflet's default EPSG:3857); a new one by default.
