@@ -15,7 +15,9 @@ from pathlib import Path
 __all__ = ["NOTEBOOKS", "serve", "voila_command", "voila_env"]
 
 SHARE = Path(__file__).resolve().parent / "share"
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: The dashboard notebooks ship inside the package, so an installed wheel can serve them;
+#: ``notebooks/`` at the top of the repository is a link to this folder.
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 
 
 def voila_env(plan: str | os.PathLike[str] | None = None) -> dict[str, str]:

@@ -27,6 +27,7 @@ from terroffer.io.detect import Format, detect_format
 from terroffer.io.encoding import declared_encoding, guess_encoding, normalize_encoding, raw_text_sample
 from terroffer.io.geometry import clean_polygons
 from terroffer.io.profiles import detect_profile, get_profile, map_zone_columns
+from terroffer.io.sample import default_plan_path
 from terroffer.model import (
     PLAN_COLUMNS,
     TERRITORY_CRS,
@@ -50,7 +51,7 @@ _TEXT_ENCODED = ("ESRI Shapefile", "MapInfo File")
 
 
 def load_plan(
-    source: str | os.PathLike[str],
+    source: str | os.PathLike[str] | None = None,
     *,
     layer: str | None = None,
     crs: str | int | CRS | None = None,
@@ -66,7 +67,8 @@ def load_plan(
     source
         A GeoPackage (terroffer's five layers, or any zones layer), Shapefile (or a
         ``.zip`` holding one), GeoJSON, KML/KMZ, MapInfo TAB/MIF, DXF, GeoParquet or
-        GML file, or a CNIG delivery folder.
+        GML file, or a CNIG delivery folder. By default ``TERROFFER_PLAN``, else the
+        bundled Skhirat-Témara sample.
     layer
         The zones layer, when the source has several and the choice is not obvious.
     crs
@@ -93,7 +95,7 @@ def load_plan(
     DataSourceError, CRSError, EncodingError, SchemaError
         With a message that names the source and says what to do.
     """
-    path = Path(source)
+    path = Path(default_plan_path() if source is None else source)
     fmt = detect_format(path)
     user_crs = parse_crs(crs, path) if crs is not None else None
     user_encoding = None

@@ -7,8 +7,10 @@ from pathlib import Path
 
 __all__ = ["SAMPLE_PLAN", "default_plan_path"]
 
-#: The bundled illustrative plan of the prefecture of Skhirat-Témara.
-SAMPLE_PLAN = Path(__file__).resolve().parents[2] / "data" / "zoning" / "skhirat-temara.gpkg"
+#: The bundled illustrative plan of the prefecture of Skhirat-Témara. It is package data
+#: (``terroffer/data/``), so an installed wheel finds it as the source tree does;
+#: ``data/zoning/skhirat-temara.gpkg`` at the top of the repository is a link to it.
+SAMPLE_PLAN = Path(__file__).resolve().parents[1] / "data" / "skhirat-temara.gpkg"
 
 
 def default_plan_path() -> Path:
