@@ -27,6 +27,7 @@ from terroffer.errors import (
     TerrofferError,
 )
 from terroffer.io import load_plan, write_plan
+from terroffer.io.sample import SAMPLE_PLAN, default_plan_path
 from terroffer.model import TERRITORY_CRS, Notice, Plan, Problem, SourceInfo
 from terroffer.plot_input import Plot, plot_from_point, read_plot
 from terroffer.selection import select_zones
@@ -80,6 +81,7 @@ __all__ = [
     "Problem",
     "Report",
     "ReservationHit",
+    "SAMPLE_PLAN",
     "SchemaError",
     "SourceInfo",
     "TERRITORY_CRS",
@@ -88,6 +90,7 @@ __all__ = [
     "__version__",
     "area_by_sector_chart",
     "capacity_chart",
+    "default_plan_path",
     "export_pack",
     "load_plan",
     "lookup",
