@@ -3,21 +3,36 @@
 :func:`offer` answers the planner's question (how much land each commune opens to each
 sector, under which density); :func:`search` the investor's (where may I build a small
 hotel of at least 5,000 m²?). Both return DataFrames; nothing here draws.
+
+Zones are chosen by the one zone filter (:func:`terroffer.selection.select_zones`) and
+their floor area by the one capacity rule (:func:`terroffer.capacity.capacity`), the same
+as the plot look-up's: a zone's number here is the look-up's number for the whole zone.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from terroffer.capacity import capacity
+from terroffer.errors import OptionError
 from terroffer.index import plan_in_force, plan_index
 from terroffer.model import Plan
-from terroffer.reference import normalize_key, query_family, query_sector, query_use
+from terroffer.reference import BUILDABLE_SECTORS
+from terroffer.selection import (
+    OFFER_STATUSES,
+    SEARCH_STATUSES,
+    STATUS_UNKNOWN,
+    resolve_use,
+    select_zones,
+    zone_statuses,
+)
 
-__all__ = ["OFFER_COLUMNS", "offer", "search"]
+__all__ = ["OFFER_COLUMNS", "SEARCH_COLUMNS", "offer", "search"]
 
 OFFER_COLUMNS = (
     "commune",
@@ -29,43 +44,15 @@ OFFER_COLUMNS = (
     "area_ha",
     "share_of_commune",
     "max_floor_area_m2",
-    "zones_without_cos",
+    "zones_capacity_unknown",
+    "zones_status_unknown",
     "population_2024",
     "area_m2_per_inhabitant",
 )
 
 
-def _commune_codes(plan: Plan, names: Iterable[str] | None) -> set[str] | None:
-    """Commune codes for codes or names in French or Arabic, forgiving of case and accents."""
-    if names is None:
-        return None
-    wanted = {normalize_key(n) for n in names}
-    communes = plan.communes
-    found = set()
-    for code, fr, ar in zip(communes["code"], communes["name_fr"], communes["name_ar"], strict=True):
-        if {normalize_key(code), normalize_key(fr), normalize_key(ar)} & wanted:
-            found.add(str(code))
-    # zones may name communes the communes layer does not hold
-    for code in plan.zones["commune"].dropna().unique():
-        if normalize_key(code) in wanted:
-            found.add(str(code))
-    return found
-
-
-def _keys(values: Iterable[str] | None, query) -> set[str] | None:  # type: ignore[no-untyped-def]
-    if values is None:
-        return None
-    out = set()
-    for v in values:
-        key = query(v)
-        if key is None:
-            raise ValueError(f"unknown name {v!r}")
-        out.add(key)
-    return out
-
-
 def _zone_table(plan: Plan) -> pd.DataFrame:
-    """One row per zone with what the offer sums, built once per plan and kept with it.
+    """One row per zone (in ``plan.zones`` order) with what the offer sums, kept with the plan.
 
     Keys are categoricals so that grouping 100,000 zones stays in the milliseconds.
     """
@@ -75,53 +62,43 @@ def _zone_table(plan: Plan) -> pd.DataFrame:
     zones = plan.zones
     table = pd.DataFrame(
         {
-            "plan_id": zones["plan_id"].array,
-            "zone_code": zones["zone_code"].array,
+            "plan_id": zones["plan_id"].astype(str).array,
+            "zone_code": zones["zone_code"].astype(str).array,
             "area_m2": shapely.area(np.asarray(zones.geometry.array, dtype=object)),
         }
     )
     table["commune"] = zones["commune"].fillna("?").astype("category").array
     table["sector"] = zones["sector"].astype("category").array
     table["family"] = zones["family"].astype("category").array
-    table["status"] = table["plan_id"].map(plan.plans.set_index("plan_id")["status"]).astype("category")
-    cos = plan.rules[["plan_id", "zone_code", "cos"]]
-    table = table.merge(cos, on=["plan_id", "zone_code"], how="left", sort=False)
-    table["floor_m2"] = table["area_m2"] * table["cos"]
-    table["no_cos"] = table["cos"].isna()
+    table["status"] = pd.Categorical(zone_statuses(plan))
+    rules = plan.rules[["plan_id", "zone_code", "cos", "ces", "max_floors"]].astype(
+        {"plan_id": str, "zone_code": str}
+    )
+    # the look-up's rules index keeps the last row of a duplicated (plan, zone): so does the offer,
+    # so that both give one number (validate reports the duplicate)
+    rules = rules.drop_duplicates(["plan_id", "zone_code"], keep="last")
+    table = table.merge(rules, on=["plan_id", "zone_code"], how="left", sort=False)
+    built = capacity(
+        table["area_m2"].to_numpy(),
+        table["cos"].to_numpy(dtype=object),
+        table["ces"].to_numpy(dtype=object),
+        table["max_floors"].to_numpy(dtype=object),
+        buildable=table["sector"].isin(BUILDABLE_SECTORS).to_numpy(dtype=bool),
+    )
+    table["floor_m2"] = built.floor_area_m2
+    table["capacity_unknown"] = np.isnan(built.floor_area_m2)
+    table["status_unknown"] = (table["status"] == STATUS_UNKNOWN).to_numpy(dtype=bool)
     plan._cache["zone_table"] = table
     return table
-
-
-def _zone_mask(
-    plan: Plan,
-    table: pd.DataFrame,
-    *,
-    statuses: Sequence[str] | None = None,
-    communes: Iterable[str] | None = None,
-    sectors: Iterable[str] | None = None,
-    families: Iterable[str] | None = None,
-) -> np.ndarray:
-    """Rows of the zone table kept by the filters the offer and the search share."""
-    keep = np.ones(len(table), dtype=bool)
-    if statuses is not None:
-        keep &= table["status"].isin(list(statuses)).to_numpy()
-    codes = _commune_codes(plan, communes)
-    if codes is not None:
-        keep &= table["commune"].isin(codes).to_numpy()
-    for column, names, query in (("sector", sectors, query_sector), ("family", families, query_family)):
-        wanted = _keys(names, query)
-        if wanted is not None:
-            keep &= table[column].isin(wanted).to_numpy()
-    return keep
 
 
 def offer(
     plan: Plan,
     *,
-    communes: Iterable[str] | None = None,
-    sectors: Iterable[str] | None = None,
-    families: Iterable[str] | None = None,
-    statuses: Sequence[str] | None = ("approved",),
+    communes: str | Iterable[str] | None = None,
+    sectors: str | Iterable[str] | None = None,
+    families: str | Iterable[str] | None = None,
+    statuses: str | Sequence[str] | None = OFFER_STATUSES,
 ) -> pd.DataFrame:
     """The offer by commune × sector × family.
 
@@ -130,26 +107,36 @@ def offer(
     plan
         A loaded plan.
     communes, sectors, families
-        Keep only these (codes or names in any language); all by default.
+        Keep only these (codes or names in any language; one string is one name); all by default.
     statuses
-        Plan statuses to count (``None`` for every plan, whatever its status).
+        Plan statuses to count: plans in force and plans whose status the source does not
+        give (``"unknown"``) by default; ``None`` for every plan, whatever its status.
 
     Returns
     -------
     pandas.DataFrame
         One row per commune, sector and family, with the columns of
         :data:`OFFER_COLUMNS`: number of zones, zoned area (ha), share of the commune's
-        area, the floor area the rules allow (area × COS, over the zones whose COS is
-        known; ``zones_without_cos`` counts the others, and is 0 when all are known),
-        the commune's 2024 population and the zoned m² per inhabitant.
+        area, the floor area the rules allow (:func:`terroffer.capacity.capacity` on each
+        zone: the smaller of area × COS and area × CES × floors, 0 in a sector that is
+        not buildable), summed over the zones whose capacity is known
+        (``zones_capacity_unknown`` counts the others; NaN when none is known),
+        ``zones_status_unknown`` the zones of plans whose status is unknown, the commune's
+        2024 population and the zoned m² per inhabitant.
+
+    Raises
+    ------
+    FilterError
+        A commune, sector, family or status that matches nothing, with the nearest names.
     """
     zones = _zone_table(plan)
-    keep = _zone_mask(plan, zones, statuses=statuses, communes=communes, sectors=sectors, families=families)
+    keep = select_zones(plan, statuses=statuses, communes=communes, sectors=sectors, families=families)
     groups = zones[keep].groupby(["commune", "sector", "family"], observed=True, sort=True)
     grouped = groups.agg(
         zones=("zone_code", "size"),
         area_m2=("area_m2", "sum"),
-        zones_without_cos=("no_cos", "sum"),
+        zones_capacity_unknown=("capacity_unknown", "sum"),
+        zones_status_unknown=("status_unknown", "sum"),
     )
     grouped["max_floor_area_m2"] = groups["floor_m2"].sum(min_count=1)
     grouped = grouped.reset_index()
@@ -158,20 +145,36 @@ def offer(
     com = plan.communes
     info = pd.DataFrame(
         {
-            "commune": com["code"].to_numpy(),
+            "commune": com["code"].astype(str).to_numpy(),
             "commune_fr": com["name_fr"].to_numpy(),
             "commune_ar": com["name_ar"].to_numpy(),
             "commune_area_m2": shapely.area(np.asarray(com.geometry.array, dtype=object)),
             "population_2024": com["population_2024"].to_numpy(),
         }
-    )
+    ).drop_duplicates("commune")
     out = grouped.merge(info, on="commune", how="left")
     out["area_ha"] = out["area_m2"] / 10_000
     out["share_of_commune"] = out["area_m2"] / out["commune_area_m2"]
     pop = pd.to_numeric(out["population_2024"], errors="coerce").astype("float64")
     out["area_m2_per_inhabitant"] = out["area_m2"] / pop.where(pop > 0)
-    out["zones_without_cos"] = out["zones_without_cos"].astype("int64")
+    for col in ("zones_capacity_unknown", "zones_status_unknown"):
+        out[col] = out[col].astype("int64")
     return out[list(OFFER_COLUMNS)].reset_index(drop=True)
+
+
+def _check_options(
+    min_area_m2: float | None, floors: int | None, max_floors: int | None, limit: int | None
+) -> None:
+    """Refuse option values no answer can honour (NaN, negative areas, zero rows, -1 floors)."""
+    if min_area_m2 is not None and (
+        not isinstance(min_area_m2, (int, float)) or not math.isfinite(min_area_m2) or min_area_m2 < 0
+    ):
+        raise OptionError("error.option_not_positive", "min_area_m2", value=str(min_area_m2))
+    for name, value in (("floors", floors), ("max_floors", max_floors), ("limit", limit)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1
+        ):
+            raise OptionError("error.option_not_count", name, value=str(value))
 
 
 def search(
@@ -179,12 +182,12 @@ def search(
     *,
     use: str,
     min_area_m2: float | None = None,
-    communes: Iterable[str] | None = None,
-    sectors: Iterable[str] | None = None,
+    communes: str | Iterable[str] | None = None,
+    sectors: str | Iterable[str] | None = None,
     floors: int | None = None,
     max_floors: int | None = None,
     include_conditional: bool = True,
-    statuses: Sequence[str] | None = ("approved", "under_study"),
+    statuses: str | Sequence[str] | None = SEARCH_STATUSES,
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Zones whose rules allow ``use``, ranked for an investor.
@@ -196,38 +199,44 @@ def search(
         ``"Hôtel"``, ``"فندق"``).
     min_area_m2
         Keep zones whose usable area (zone area less the reservations crossing it) is
-        at least this.
+        at least this (a finite number, 0 or more).
     communes, sectors
-        Keep only these (codes or names).
+        Keep only these (codes or names; one string is one name).
     floors
-        Floors the project needs (ground floor included): zones that allow fewer are
-        left out; zones whose floors are unknown are kept.
+        Floors the project needs (ground floor included, 1 or more): zones that allow
+        fewer are left out; zones whose floors are unknown are kept.
     max_floors
         Keep only zones that allow at most this many floors (low-rise areas).
     include_conditional
         Also return zones where the use needs a commission's review (flagged).
     statuses
-        Plan statuses to search (drafts are kept but ranked after plans in force).
+        Plan statuses to search: approved, under study (ranked after plans in force) and
+        unknown by default.
     limit
-        At most this many rows.
+        At most this many rows (1 or more); ``found.attrs["total"]`` keeps how many
+        zones matched before the cut.
 
     Returns
     -------
     pandas.DataFrame
-        One row per zone: ``zone_id`` (the row of ``plan.zones``, for a map to zoom to),
-        code, family, sector, commune, plan and its status, ``in_force``, ``conditional``,
+        One row per zone (columns :data:`SEARCH_COLUMNS`): ``zone_id`` (the row of
+        ``plan.zones``, for a map to zoom to), code, family, sector, commune (code and
+        names), plan (id, names) and its status, ``in_force``, ``conditional``,
         ``area_m2``, ``reserved_m2``, ``usable_area_m2``, the rules (COS, CES, floors,
-        height, minimum lot) and ``max_floor_area_m2`` (usable area × COS). Plans in force
-        come first, then the largest usable area.
+        height, minimum lot) and ``max_floor_area_m2`` (the capacity rule on the usable
+        area). Plans in force come first, then the largest usable area.
+        ``attrs["total"]`` is the number of zones found before ``limit``.
 
     Raises
     ------
-    ValueError
-        When ``use`` is not in the catalogue.
+    FilterError
+        When ``use``, a commune, a sector or a status is unknown (with the nearest names).
+    OptionError
+        When ``min_area_m2``, ``floors``, ``max_floors`` or ``limit`` cannot be honoured.
     """
-    code = query_use(use)
-    if code is None:
-        raise ValueError(f"unknown use {use!r}: see terroffer.reference.USES")
+    _check_options(min_area_m2, floors, max_floors, limit)
+    code = resolve_use(use)
+    keep = select_zones(plan, statuses=statuses, communes=communes, sectors=sectors)
     idx = plan_index(plan)
     allowed: dict[tuple[str, str], bool] = {}
     for key, rule in idx.rules.items():
@@ -239,58 +248,84 @@ def search(
             del allowed[key]
     zones = plan.zones
     keys = list(zip(zones["plan_id"].astype(str), zones["zone_code"].astype(str), strict=True))
-    hit = np.array([k in allowed for k in keys], dtype=bool)
-    hit &= _zone_mask(plan, _zone_table(plan), statuses=statuses, communes=communes, sectors=sectors)
+    hit = np.array([k in allowed for k in keys], dtype=bool) & keep
     ids = np.flatnonzero(hit)
     reserved = _reserved_area(idx, ids)
+    statuses_of = zone_statuses(plan)
+    communes_by_code = {
+        str(c): (fr, ar)
+        for c, fr, ar in zip(
+            plan.communes["code"], plan.communes["name_fr"], plan.communes["name_ar"], strict=True
+        )
+    }
     rows = []
     for zid, res_m2 in zip(ids, reserved, strict=True):
         key = keys[zid]
         rule = idx.rules[key]
         info = idx.plans.get(key[0], {})
         area = float(idx.zone_area[zid])
-        usable = max(area - res_m2, 0.0)
-        cos = rule.get("cos")
+        commune = zones["commune"].iat[zid]
+        commune_fr, commune_ar = communes_by_code.get(str(commune), (None, None))
         rows.append(
             {
                 "zone_id": int(zid),
                 "zone_code": key[1],
                 "family": zones["family"].iat[zid],
                 "sector": zones["sector"].iat[zid],
-                "commune": zones["commune"].iat[zid],
+                "commune": commune,
+                "commune_fr": commune_fr,
+                "commune_ar": commune_ar,
                 "label_fr": zones["label_fr"].iat[zid],
                 "label_ar": zones["label_ar"].iat[zid],
                 "plan_id": key[0],
-                "plan_status": info.get("status"),
+                "plan_name_fr": info.get("name_fr"),
+                "plan_name_ar": info.get("name_ar"),
+                "plan_status": statuses_of[zid],
                 "in_force": plan_in_force(info),
                 "conditional": allowed[key],
                 "area_m2": area,
                 "reserved_m2": res_m2,
-                "usable_area_m2": usable,
-                "cos": cos,
+                "usable_area_m2": max(area - res_m2, 0.0),
+                "cos": rule.get("cos"),
                 "ces": rule.get("ces"),
                 "max_floors": rule.get("max_floors"),
                 "max_height_m": rule.get("max_height_m"),
                 "min_lot_m2": rule.get("min_lot_m2"),
-                "max_floor_area_m2": usable * cos if cos is not None else None,
             }
         )
-    out = pd.DataFrame(rows, columns=_SEARCH_COLUMNS)
+    out = pd.DataFrame(rows, columns=[c for c in SEARCH_COLUMNS if c != "max_floor_area_m2"])
+    built = capacity(
+        out["usable_area_m2"].to_numpy(dtype="float64"),
+        out["cos"].to_numpy(dtype=object),
+        out["ces"].to_numpy(dtype=object),
+        out["max_floors"].to_numpy(dtype=object),
+        buildable=out["sector"].isin(BUILDABLE_SECTORS).to_numpy(dtype=bool),
+    )
+    out["max_floor_area_m2"] = built.floor_area_m2
     if min_area_m2 is not None:
         out = out[out["usable_area_m2"] >= min_area_m2]
     out = out.sort_values(["in_force", "usable_area_m2"], ascending=[False, False], ignore_index=True)
-    return out.head(limit) if limit is not None else out
+    total = len(out)
+    if limit is not None:
+        out = out.head(limit).copy()
+    out.attrs["total"] = total
+    return out
 
 
-_SEARCH_COLUMNS = [
+#: The columns of :func:`search`'s result, in order.
+SEARCH_COLUMNS = (
     "zone_id",
     "zone_code",
     "family",
     "sector",
     "commune",
+    "commune_fr",
+    "commune_ar",
     "label_fr",
     "label_ar",
     "plan_id",
+    "plan_name_fr",
+    "plan_name_ar",
     "plan_status",
     "in_force",
     "conditional",
@@ -303,7 +338,7 @@ _SEARCH_COLUMNS = [
     "max_height_m",
     "min_lot_m2",
     "max_floor_area_m2",
-]
+)
 
 
 def _floors_fit(allowed: int | None, needed: int | None, at_most: int | None) -> bool:

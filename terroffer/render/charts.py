@@ -349,9 +349,9 @@ def capacity_chart(
     with font_context():
         fig = new_figure(figsize)
         notes = [translate("charts.capacity.definition", lang)]
-        no_cos = table[table["zones_without_cos"] > 0]
+        no_cos = table[table["zones_capacity_unknown"] > 0]
         if not no_cos.empty:
-            by_sector = no_cos.groupby("sector")["zones_without_cos"].sum()
+            by_sector = no_cos.groupby("sector")["zones_capacity_unknown"].sum()
             names = join_names((sector_name(s, lang) for s in SECTORS if s in by_sector.index), lang)
             notes.append(translate("charts.capacity.no_cos", lang, count=int(by_sector.sum()), sectors=names))
         data = table.dropna(subset=["max_floor_area_m2"])
