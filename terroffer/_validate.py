@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from terroffer import words
+from terroffer.capacity import implausible
 from terroffer.model import Plan, Problem
-from terroffer.reference import FAMILIES, translate
+from terroffer.reference import BUILDABLE_SECTORS, FAMILIES, translate
 
 __all__ = ["Report", "validate"]
 
@@ -22,7 +24,6 @@ __all__ = ["Report", "validate"]
 OVERLAP_TOLERANCE_M2 = 0.01
 #: A zone may stick out of the communes by this much (m) before it counts as outside.
 OUTSIDE_TOLERANCE_M = 1.0
-_BUILDABLE_SECTORS = {"housing", "services", "industry", "tourism"}
 _NOT_PROBLEMS = {"closed_line"}
 
 
@@ -84,7 +85,7 @@ class Report:
                 "report.encoding", lang, encoding=self.encoding or "-", how=yes(self.encoding_inferred)
             ),
             translate("report.features", lang, features=self.features),
-            translate("report.area", lang, area_ha=f"{self.area_m2 / 10_000:,.1f}"),
+            translate("report.area", lang, area=float(self.area_m2)),
             translate(
                 "report.codes", lang, count=len(self.zone_codes), codes=", ".join(self.zone_codes[:40])
             ),
@@ -94,13 +95,12 @@ class Report:
             for p in self.problems:
                 text = translate(f"problem.{p.kind}", lang, count=p.count)
                 if p.area_m2 is not None:
-                    text += " — " + translate("report.area_m2", lang, area=f"{p.area_m2:,.1f}")
+                    text += " — " + translate("report.area_m2", lang, area=float(p.area_m2))
                 if p.detail:
-                    text += " — " + ", ".join(p.detail[:10])
+                    text += " — " + words.join(p.detail[:10], lang)
                 if p.where and isinstance(p.where[0], tuple):
-                    text += " — " + translate(
-                        "report.where", lang, where="; ".join(f"{x:.0f} {y:.0f}" for x, y in p.where[:3])
-                    )
+                    points = [_point(x, y, lang) for x, y in p.where[:3]]
+                    text += " — " + translate("report.where", lang, where="; ".join(points))
                 lines.append("  - " + text)
         else:
             lines.append(translate("report.clean", lang))
@@ -110,16 +110,25 @@ class Report:
         return "\n".join(lines)
 
 
+def _point(x: float, y: float, lang: str) -> str:
+    """A location as the language writes numbers (``(370 100 ; 360 050)``), left to right in Arabic."""
+    text = f"{words.number(x, lang)} ; {words.number(y, lang)}" if lang != "en" else f"{x:,.0f}, {y:,.0f}"
+    return words.isolate(f"({text})", lang)
+
+
 def validate(plan: Plan) -> Report:
     """Check a loaded plan and report every kind of problem with its count and where it is.
 
     The kinds: the loader's repairs (``invalid_geometry``, ``empty_geometry``,
     ``duplicate_geometry``, ...), then ``overlap`` (with the overlapping area),
-    ``unknown_zone_code`` (codes with no rules), ``missing_rule_value`` and
-    ``outside_territory`` (zones beyond the communes, when the plan has them).
+    ``unknown_zone_code`` (codes with no rules), ``missing_rule_value``,
+    ``implausible_rule_value`` (a figure outside ``reference/rule_ranges.json``: COS < 0,
+    CES outside 0–1, ...) and ``outside_territory`` (zones beyond the communes, when the
+    plan has them). The loader's own findings come first: ``invalid_coordinates``,
+    ``missing_zone_code``, ``duplicate_rule``.
     """
     problems = [p for p in plan.repairs if p.kind not in _NOT_PROBLEMS]
-    for check in (_overlaps, _unknown_codes, _missing_values, _outside):
+    for check in (_overlaps, _unknown_codes, _missing_values, _implausible_values, _outside):
         found = check(plan)
         if found is not None:
             problems.append(found)
@@ -196,7 +205,7 @@ def _missing_values(plan: Plan) -> Problem | None:
     codes = plan.zones[["plan_id", "zone_code", "family"]].drop_duplicates(["plan_id", "zone_code"])
     merged = rules.merge(codes, on=["plan_id", "zone_code"], how="inner")
     sector = merged["family"].map({k: v["sector"] for k, v in FAMILIES.items()})
-    merged = merged[sector.isin(_BUILDABLE_SECTORS)]
+    merged = merged[sector.isin(BUILDABLE_SECTORS)]
     gaps: list[str] = []
     for row in merged.itertuples(index=False):
         lacking = []
@@ -211,6 +220,22 @@ def _missing_values(plan: Plan) -> Problem | None:
     if not gaps:
         return None
     return Problem("missing_rule_value", len(gaps), detail=tuple(gaps))
+
+
+def _implausible_values(plan: Plan) -> Problem | None:
+    """Figures no règlement can hold (``PA-X/V1: cos = -5``); capacities already ignore them."""
+    rules = plan.rules
+    if rules.empty:
+        return None
+    bad = implausible(rules)
+    if not bad.to_numpy().any():
+        return None
+    found: list[str] = []
+    for column in bad.columns:
+        for i in np.flatnonzero(bad[column].to_numpy()):
+            row = rules.iloc[i]
+            found.append(f"{row['plan_id']}/{row['zone_code']}: {column} = {float(row[column]):g}")
+    return Problem("implausible_rule_value", len(found), detail=tuple(found))
 
 
 def _outside(plan: Plan) -> Problem | None:

@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from terroffer.cells import numbers
 from terroffer.reference import FAMILIES, RESERVATION_KINDS, translate
 
 __all__ = [
@@ -280,19 +281,34 @@ def conform_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out.reset_index(drop=True)
 
 
-def conform_rules(rules: pd.DataFrame | None) -> pd.DataFrame:
-    """Canonical rule columns: numbers as floats (``max_floors`` nullable integers), uses as tuples."""
+def conform_rules(rules: pd.DataFrame | None, repairs: list[Problem] | None = None) -> pd.DataFrame:
+    """Canonical rule columns: numbers as floats (``max_floors`` nullable integers), uses as tuples.
+
+    Figures are read by :func:`terroffer.cells.numbers` (``2,5``, ``٢٫٥``, ``R+4``, ...).
+    Two rows for one (``plan_id``, ``zone_code``) contradict each other: the first is
+    kept for the questions, and, when ``repairs`` is given, a ``duplicate_rule``
+    :class:`Problem` naming them is appended to it for the validation report.
+    """
     rules = pd.DataFrame(columns=list(RULE_COLUMNS)) if rules is None else rules.copy()
     rules = _ensure(rules, RULE_COLUMNS)
     for col in ("plan_id", "zone_code", "article_ref", "notes_fr", "notes_ar"):
         rules[col] = _as_text(rules[col])
     for col in RULE_NUMBERS:
-        rules[col] = pd.to_numeric(rules[col], errors="coerce").astype("float64")
+        rules[col] = numbers(rules[col], floors=col == "max_floors")
     rules["max_floors"] = rules["max_floors"].round().astype("Int64")
     for col in USE_COLUMNS:
         rules[col] = pd.Series([split_uses(v) for v in rules[col]], index=rules.index, dtype="object")
+    repeated = rules.duplicated(subset=["plan_id", "zone_code"], keep=False)
+    if repeated.any() and repairs is not None:
+        counts = rules[repeated].groupby(["plan_id", "zone_code"], dropna=False, sort=True).size()
+        detail = tuple(f"{_key_text(p)}/{_key_text(c)} ({n})" for (p, c), n in counts.items())
+        repairs.append(Problem("duplicate_rule", len(counts), detail=detail))
     rules = rules.drop_duplicates(subset=["plan_id", "zone_code"], keep="first")
     return rules[list(RULE_COLUMNS)].reset_index(drop=True)
+
+
+def _key_text(value: object) -> str:
+    return "?" if is_missing(value) else str(value)
 
 
 def conform_reservations(res: gpd.GeoDataFrame | None, crs: Any) -> gpd.GeoDataFrame:

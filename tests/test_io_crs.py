@@ -93,12 +93,14 @@ def test_refused_crs_exits_2_asking_for_crs(tmp_path):
     assert "--crs" in line and str(path) in line and "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("given", ["EPSG:26191", 26191, "26191", CRS.from_epsg(26191)])
+@pytest.mark.parametrize("given", ["EPSG:32629", 32629, "32629", CRS.from_epsg(32629)])
 def test_crs_option_overrides_inference(tmp_path, given):
-    path = without_prj(far_away(), tmp_path / "inconnu.shp")
+    # UTM 29N numbers fit neither guess; the user's CRS is taken as given, in every spelling.
+    path = without_prj(zones_frame("EPSG:32629"), tmp_path / "utm.shp")
     plan = load_plan(path, crs=given)
     assert plan.source.crs == "EPSG:26191" and plan.source.crs_inferred is False
     assert crs_notices(plan) == []
+    assert plan.zones.total_bounds == pytest.approx(BOUNDS, abs=0.01)
 
 
 def test_crs_option_for_utm_coordinates_gives_lambert_back(tmp_path):
@@ -118,9 +120,14 @@ def test_crs_option_overrides_a_wrong_prj(tmp_path):
     assert plan.zones.total_bounds == pytest.approx(BOUNDS, abs=1e-6)
     assert plan.zones.geometry.area.sum() == pytest.approx(TOTAL_AREA)
     assert plan.source.crs_inferred is False
-    # Without the option, degrees that cannot be degrees are not trusted either: inferred, and said.
+    # Without the option, degrees that cannot be degrees are not trusted either: inferred, and
+    # the warning says what the .prj declared and what the numbers are, not "no CRS".
     guessed = load_plan(path)
-    assert guessed.source.crs_inferred is True and len(crs_notices(guessed)) == 1
+    assert guessed.source.crs_inferred is True and crs_notices(guessed) == []
+    (notice,) = [w for w in guessed.warnings if w.key == "warn.crs_contradicted"]
+    assert notice.params["declared"] == "EPSG:4326" and notice.params["crs"] == "EPSG:26191"
+    for lang in ("fr", "ar", "en"):
+        assert "EPSG:4326" in notice.message(lang) and "EPSG:26191" in notice.message(lang)
     assert guessed.zones.geometry.area.sum() == pytest.approx(TOTAL_AREA)
 
 

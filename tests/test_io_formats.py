@@ -76,6 +76,7 @@ def test_validate_command_accepts_every_format(plan_file, rules_csv, capsys):
 def test_import_command_accepts_every_format(plan_file, rules_csv, tmp_path, capsys):
     fmt, path = plan_file
     out_gpkg = tmp_path / "out" / "canonical.gpkg"
+    out_gpkg.parent.mkdir()  # the command refuses a folder that does not exist (terroffer._output)
     code, out, err = call_cli(capsys, "import", path, "--into", out_gpkg, "--rules", rules_csv)
     assert (code, err) == (0, "")
     assert str(out_gpkg) in out

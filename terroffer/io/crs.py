@@ -7,6 +7,7 @@ are degrees, and refused otherwise with a message asking for ``--crs``.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from pyproj import CRS, Transformer
@@ -14,7 +15,7 @@ from pyproj import CRS, Transformer
 from terroffer.errors import CRSError
 from terroffer.model import TERRITORY_CRS
 
-__all__ = ["crs_label", "infer_crs", "metric_crs", "parse_crs"]
+__all__ = ["crs_label", "fits", "infer_crs", "looks_like", "metric_crs", "parse_crs"]
 
 Bounds = tuple[float, float, float, float]
 
@@ -70,6 +71,46 @@ def _within(bounds: Bounds, box: Bounds, margin: float) -> bool:
 def _looks_like_degrees(bounds: Bounds) -> bool:
     minx, miny, maxx, maxy = bounds
     return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+#: How far (degrees) coordinates may lie outside a projected CRS's area of use and still be in it.
+AREA_MARGIN_DEG = 10.0
+
+
+def fits(bounds: Bounds, crs: CRS) -> bool:
+    """Whether coordinates with these bounds can be in ``crs``.
+
+    Degrees must lie within ±180/±90. Metres of a projected CRS must land, once
+    unprojected, within :data:`AREA_MARGIN_DEG` of the CRS's area of use; and numbers
+    that all fit in ±180/±90 are degrees in truth, not metres (a plan in metres lying
+    within 180 m of a projection's false origin does not exist: false origins are set
+    far off so that coordinates stay positive and large).
+    """
+    if not all(map(math.isfinite, bounds)):
+        return False
+    if crs.is_geographic:
+        return _looks_like_degrees(bounds)
+    if _looks_like_degrees(bounds):
+        return False
+    area = crs.area_of_use
+    if area is None:
+        return True
+    try:
+        lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform_bounds(*bounds)
+    except Exception:  # pyproj raises its own ProjError for coordinates beyond the projection
+        return False
+    if not all(map(math.isfinite, lonlat)):
+        return False
+    return _within(lonlat, (area.west, area.south, area.east, area.north), margin=AREA_MARGIN_DEG)
+
+
+def looks_like(bounds: Bounds, territory_crs: str = TERRITORY_CRS) -> str | None:
+    """The CRS label the numbers look like (``"EPSG:26191"``, ``"EPSG:4326"``), or None when neither."""
+    try:
+        guessed, _ = infer_crs(bounds, None, territory_crs)
+    except CRSError:
+        return None
+    return crs_label(guessed)
 
 
 def infer_crs(bounds: Bounds, source: object, territory_crs: str = TERRITORY_CRS) -> tuple[CRS, str]:

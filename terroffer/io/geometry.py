@@ -16,7 +16,7 @@ from shapely import GeometryType
 
 from terroffer.model import Problem
 
-__all__ = ["clean_polygons"]
+__all__ = ["clean_polygons", "drop_invalid_coordinates"]
 
 _POLYGONAL = (GeometryType.POLYGON, GeometryType.MULTIPOLYGON)
 _LINEAR = (GeometryType.LINESTRING, GeometryType.MULTILINESTRING, GeometryType.LINEARRING)
@@ -49,6 +49,27 @@ def _closed_lines_to_polygons(geoms: np.ndarray) -> np.ndarray:
         polys = [shapely.Polygon(shapely.get_coordinates(r)) for r in rings]
         out[i] = None if not polys else polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
     return out
+
+
+def drop_invalid_coordinates(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Problem | None]:
+    """The layer without the features that have a NaN or infinite coordinate, and how many they were.
+
+    One such zone (a CAD export's stray vertex) would otherwise make the whole plan's
+    extent, CRS inference and every geometric predicate fail; it is dropped and
+    reported as ``invalid_coordinates`` (with the features' positions in the layer).
+    """
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    counts = shapely.get_num_coordinates(geoms)
+    coords = shapely.get_coordinates(geoms, include_z=False)
+    bad_point = ~np.isfinite(coords).all(axis=1)
+    if not bad_point.any():
+        return gdf, None
+    owner = np.repeat(np.arange(len(geoms)), counts)
+    bad = np.zeros(len(geoms), dtype=bool)
+    bad[owner[bad_point]] = True
+    detail = tuple(map(str, np.flatnonzero(bad)[:_MAX_WHERE]))
+    problem = Problem("invalid_coordinates", int(bad.sum()), detail=detail)
+    return gdf.iloc[np.flatnonzero(~bad)].copy(), problem
 
 
 def _duplicate_candidates(geoms: np.ndarray) -> np.ndarray:

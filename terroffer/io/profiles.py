@@ -19,16 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from terroffer.cells import numbers, parse_floors
 from terroffer.errors import SchemaError
-from terroffer.model import RULE_NUMBERS, USE_COLUMNS, is_missing
+from terroffer.model import RULE_NUMBERS, USE_COLUMNS
 from terroffer.reference import family_of_code, family_of_text, normalize_key, query_family
 
-__all__ = ["Profile", "detect_profile", "get_profile", "map_zone_columns"]
+__all__ = ["Profile", "detect_profile", "get_profile", "map_zone_columns", "parse_floors"]
 
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
+#: Arabic letters, not the Arabic-Indic digits and signs of the same block: a column of ``٢٫٥``
+#: is a column of figures (a COS), not of Arabic labels.
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FF]")
 
 
 @dataclass(frozen=True)
@@ -189,28 +191,9 @@ def _arabic_column(df: pd.DataFrame, taken: set[str]) -> str | None:
         if col == "geometry" or col in taken or df[col].dtype.kind not in "OT":
             continue
         sample = df[col].dropna().astype(str).head(50)
-        if len(sample) and sample.str.contains(_ARABIC).mean() > 0.5:
+        if len(sample) and sample.str.contains(_ARABIC_LETTER).mean() > 0.5:
             return col
     return None
-
-
-_FLOORS = re.compile(r"^\s*[rR]\s*\+?\s*(\d+)\s*$")
-
-
-def parse_floors(value: object) -> float:
-    """Number of floors including the ground floor: ``"R+4"`` -> 5, ``"R4"`` -> 5, ``3`` -> 3."""
-    if is_missing(value):
-        return np.nan
-    text = normalize_key(value)
-    m = _FLOORS.match(text)
-    if m:
-        return float(int(m.group(1)) + 1)
-    if text == "r" or text == "rdc":
-        return 1.0
-    try:
-        return float(text)
-    except ValueError:
-        return np.nan
 
 
 def map_zone_columns(
@@ -295,8 +278,10 @@ def _rule_columns(
     used.update(found)
     rules = pd.DataFrame({k: raw[c] for k, c in found.items()}, index=raw.index)
     if "max_floors" in rules:
-        rules["max_floors"] = rules["max_floors"].map(parse_floors)
+        rules["max_floors"] = numbers(rules["max_floors"], floors=True)
     rules["zone_code"] = zones["zone_code"]
     rules["plan_id"] = zones.get("plan_id")
     rules = rules.dropna(subset=["zone_code"])
-    return rules.drop_duplicates(subset=["plan_id", "zone_code"], keep="first")
+    # One row per polygon repeats its zone's rules: only rows that disagree are two rules
+    # for one zone, and conform_rules reports those.
+    return rules.drop_duplicates(subset=[c for c in rules.columns if c in (*found, "plan_id", "zone_code")])

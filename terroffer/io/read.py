@@ -7,6 +7,8 @@ with the right encoding (``encoding``), settle the CRS (``crs``), clean the geom
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import re
 import warnings
@@ -20,14 +22,15 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from terroffer.errors import DataSourceError, EncodingError, TerrofferError
+from terroffer.errors import CRSError, DataSourceError, EncodingError, SchemaError, TerrofferError
 from terroffer.io._digest import read_layer_with_digest
-from terroffer.io.crs import crs_label, infer_crs, metric_crs, parse_crs
+from terroffer.io.crs import crs_label, fits, infer_crs, looks_like, metric_crs, parse_crs
 from terroffer.io.detect import Format, detect_format
 from terroffer.io.encoding import declared_encoding, guess_encoding, normalize_encoding, raw_text_sample
-from terroffer.io.geometry import clean_polygons
+from terroffer.io.geometry import clean_polygons, drop_invalid_coordinates
 from terroffer.io.profiles import detect_profile, get_profile, map_zone_columns
 from terroffer.io.sample import default_plan_path
+from terroffer.io.territory import check_order, order_readings, swap_xy
 from terroffer.model import (
     PLAN_COLUMNS,
     TERRITORY_CRS,
@@ -59,6 +62,7 @@ def load_plan(
     profile: str | os.PathLike[str] | None = None,
     rules: str | os.PathLike[str] | pd.DataFrame | None = None,
     territory_crs: str = TERRITORY_CRS,
+    order: str | None = None,
 ) -> Plan:
     """Load a zoning plan from a file or folder into the canonical model.
 
@@ -72,17 +76,22 @@ def load_plan(
     layer
         The zones layer, when the source has several and the choice is not obvious.
     crs
-        The source's CRS when it has none or a wrong one (``"EPSG:26191"``, ``26191``).
+        The source's CRS when it has none or a wrong one (``"EPSG:26191"``, ``26191``);
+        it overrides a ``.prj``. Refused when the coordinates cannot be in it.
     encoding
         The text encoding of a Shapefile or MapInfo table, overriding detection.
     profile
         Column mapping: ``"canonical"``, ``"cnig"``, ``"generic"`` or a YAML file;
         detected from the columns by default.
     rules
-        A CSV file or DataFrame of rules (canonical rule columns) for a source that
-        carries only zones.
+        A CSV/XLSX file or DataFrame of rules (canonical rule columns) for a source
+        that carries only zones; for a canonical GeoPackage it replaces the stored rules.
     territory_crs
         The metric CRS of the territory; plans lying in its area are stored in it.
+    order
+        ``"xy"`` (X, the easting, first: the surveyors' convention) or ``"yx"`` (the
+        columns are swapped). By default X first, with a warning when a file without a
+        CRS falls on the territory read either way.
 
     Returns
     -------
@@ -94,8 +103,11 @@ def load_plan(
     ------
     DataSourceError, CRSError, EncodingError, SchemaError
         With a message that names the source and says what to do.
+    OptionError
+        When ``order`` is neither ``"xy"`` nor ``"yx"``.
     """
     path = Path(default_plan_path() if source is None else source)
+    order = check_order(order)
     fmt = detect_format(path)
     user_crs = parse_crs(crs, path) if crs is not None else None
     user_encoding = None
@@ -107,18 +119,29 @@ def load_plan(
     try:
         names = _layer_names(fmt.path) if fmt.driver == "GPKG" else set()
         if layer is None and {"zones", "rules"} <= names:
-            return _load_store(fmt, path, user_crs, territory_crs, names)
-        return _load_layer(fmt, path, layer, user_crs, user_encoding, profile, rules, territory_crs)
+            return _load_store(fmt, path, user_crs, territory_crs, names, rules, order)
+        return _load_layer(fmt, path, layer, user_crs, user_encoding, profile, rules, territory_crs, order)
     except TerrofferError:
         raise
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+        raise _unreadable(path, exc) from exc
     except (pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as exc:
-        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+        raise _unreadable(path, exc) from exc
     except UnicodeDecodeError as exc:
         raise EncodingError("error.decode_failed", path, encoding=exc.encoding) from exc
-    except (OSError, ValueError) as exc:
-        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+    except (OSError, ValueError, shapely.errors.ShapelyError) as exc:
+        # The last net: a damaged file that slipped past the checks above is still the
+        # user's file, named, never a traceback.
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: str | Path, exc: BaseException) -> DataSourceError:
+    """The error for a file GDAL or Arrow cannot read: damaged, or not what its name says."""
+    text = str(exc)
+    if "not recognized as being in a supported file format" in text or "magic bytes" in text:
+        kind = Path(str(path)).suffix.lstrip(".").upper() or "?"
+        return DataSourceError("error.not_this_format", path, kind=kind)
+    return DataSourceError("error.unreadable", path, reason=_first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -133,7 +156,7 @@ def _layer_names(path: str) -> set[str]:
     try:
         return {str(n) for n, _ in pyogrio.list_layers(path)}
     except pyogrio.errors.DataSourceError as exc:
-        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+        raise _unreadable(path, exc) from exc
 
 
 def _store_meta(path: str, names: set[str]) -> dict[str, str]:
@@ -149,7 +172,15 @@ def _read_table(path: str, name: str, names: set[str]) -> pd.DataFrame | None:
     return pyogrio.read_dataframe(path, layer=name, use_arrow=True, read_geometry=True)
 
 
-def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: str, names: set[str]) -> Plan:
+def _load_store(
+    fmt: Format,
+    path: Path,
+    user_crs: CRS | None,
+    territory_crs: str,
+    names: set[str],
+    rules_source: str | os.PathLike[str] | pd.DataFrame | None = None,
+    order: str | None = None,
+) -> Plan:
     """A GeoPackage in terroffer's own layout: read each table, check its geometry.
 
     The zones' validity and duplicate checks, the costly part, are skipped only when
@@ -158,31 +189,51 @@ def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: st
     warn: list[Notice] = []
     raw, digest = read_layer_with_digest(fmt.path, "zones", columns=list(ZONE_COLUMNS))
     meta = _store_meta(fmt.path, names)
-    verified = meta.get("zones_verified") == digest
-    if raw.crs is None:
-        raw = _set_missing_crs(raw, user_crs, path, warn, territory_crs)
-    elif user_crs is not None:
-        raw = raw.set_crs(user_crs, allow_override=True)
+    verified = meta.get("zones_verified") == digest and order != "yx"
+    repairs: list[Problem] = []
+    bad = None
+    if not verified:
+        raw, bad = drop_invalid_coordinates(raw)
+        repairs += [bad] if bad is not None else []
+    if order == "yx":
+        raw = _swapped(raw)
     # the layer's extent from the GeoPackage header: no pass over 100,000 geometries
-    header_bounds = pyogrio.read_info(fmt.path, layer="zones").get("total_bounds")
+    header_bounds = None
+    if order != "yx" and bad is None:
+        header_bounds = pyogrio.read_info(fmt.path, layer="zones").get("total_bounds")
+    raw = _settle_crs(raw, user_crs, path, fmt, warn, territory_crs, order, header_bounds)
     target = metric_crs(raw.crs, _lonlat_bounds(raw, header_bounds), territory_crs)
-    zones, repairs = _prepare_polygons(raw, target, dedupe_on=["zone_code"], verified=verified)
-    rules = _read_table(fmt.path, "rules", names)
+    zones, zone_repairs = _prepare_polygons(raw, target, dedupe_on=["zone_code"], verified=verified)
+    repairs += zone_repairs
+    if rules_source is not None:
+        rules = _rules_from(rules_source, path)
+        warn.append(Notice("warn.rules_replaced", {"source": path.name, "rules": _name_of(rules_source)}))
+    else:
+        rules = _read_table(fmt.path, "rules", names)
     plans = _read_table(fmt.path, "plans", names)
     res, res_verified = None, False
     if "reservations" in names:
         res, res_digest = read_layer_with_digest(fmt.path, "reservations")
-        res_verified = meta.get("reservations_verified") == res_digest
+        res_verified = meta.get("reservations_verified") == res_digest and order != "yx"
+        if order == "yx":
+            res = _swapped(res)
     communes = _read_table(fmt.path, "communes", names)
     if res is not None:
+        if res.crs is None:
+            res = res.set_crs(raw.crs)
         res, res_repairs = _prepare_polygons(res, target, verified=res_verified)
         repairs += [Problem("reservation_" + p.kind, p.count, p.where) for p in res_repairs]
     if communes is not None:
+        if order == "yx":
+            communes = _swapped(communes)
         communes = communes.to_crs(target) if communes.crs is not None else communes.set_crs(target)
     zones = conform_zones(zones)
+    rules = _drop_geometry(rules)
+    if rules is not None and rules_source is not None:
+        rules = _fill_plan_id(rules, sorted(zones["plan_id"].dropna().astype(str).unique()), rules_source)
     plan = Plan(
         zones=zones,
-        rules=conform_rules(_drop_geometry(rules)),
+        rules=conform_rules(rules, repairs),
         reservations=conform_reservations(res, target),
         plans=conform_plans(_drop_geometry(plans)),
         communes=conform_communes(communes, target),
@@ -190,7 +241,7 @@ def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: st
             path=str(path),
             driver="GPKG",
             crs=crs_label(target),
-            crs_inferred=any(n.key == "warn.crs_inferred" for n in warn),
+            crs_inferred=any(n.key in _CRS_GUESSES for n in warn),
             encoding="UTF-8",
             profile="canonical",
             layers=tuple(sorted(names)),
@@ -201,6 +252,31 @@ def _load_store(fmt: Format, path: Path, user_crs: CRS | None, territory_crs: st
     )
     _finish(plan)
     return plan
+
+
+def _swapped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geoms = swap_xy(np.asarray(frame.geometry.array, dtype=object))
+    return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+
+
+def _name_of(source: object) -> str:
+    return "DataFrame" if isinstance(source, pd.DataFrame) else Path(source).name  # type: ignore[arg-type]
+
+
+def _fill_plan_id(rules: pd.DataFrame, plan_ids: list[str], source: object) -> pd.DataFrame:
+    """Rules of a separate file for a store: a row without ``plan_id`` belongs to the one plan.
+
+    With several plans in the store such a row could belong to any: refused.
+    """
+    rules = rules.copy()
+    missing = rules["plan_id"].isna() if "plan_id" in rules else pd.Series(True, index=rules.index)
+    if missing.any():
+        if len(plan_ids) != 1:
+            raise SchemaError("error.rules_need_plan_id", _name_of(source), plans=", ".join(plan_ids))
+        rules["plan_id"] = (
+            rules["plan_id"].where(~missing, plan_ids[0]) if "plan_id" in rules else plan_ids[0]
+        )
+    return rules
 
 
 def _drop_geometry(df: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -218,7 +294,7 @@ def _choose_layer(fmt: Format, path: Path, layer: str | None) -> str | None:
     try:
         layers = pyogrio.list_layers(fmt.path)
     except pyogrio.errors.DataSourceError as exc:
-        raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+        raise _unreadable(path, exc) from exc
     names = [str(n) for n, _ in layers]
     if layer is not None:
         if layer not in names:
@@ -264,7 +340,7 @@ def _read_raw(
         try:
             return gpd.read_parquet(fmt.path), "UTF-8", False
         except Exception as exc:  # pyarrow raises a zoo of types for a bad file
-            raise DataSourceError("error.unreadable", path, reason=_first_line(exc)) from exc
+            raise _unreadable(path, exc) from exc
     if fmt.driver in ("LIBKML", "DXF"):
         return _read_all_layers(fmt), "UTF-8", False
     if fmt.driver not in _TEXT_ENCODED:
@@ -357,31 +433,102 @@ def _lonlat_bounds(gdf: gpd.GeoDataFrame, bounds: Any = None) -> tuple[float, fl
     return tuple(float(v) for v in t.transform_bounds(minx, miny, maxx, maxy))  # type: ignore[return-value]
 
 
-def _set_missing_crs(
-    raw: gpd.GeoDataFrame, user_crs: CRS | None, path: Path, warn: list[Notice], territory_crs: str
+_CRS_GUESSES = ("warn.crs_inferred", "warn.crs_contradicted")
+
+
+def _settle_crs(
+    raw: gpd.GeoDataFrame,
+    user_crs: CRS | None,
+    path: Path,
+    fmt: Format,
+    warn: list[Notice],
+    territory_crs: str,
+    order: str | None,
+    bounds: Any = None,
 ) -> gpd.GeoDataFrame:
+    """The layer with the CRS its coordinates are in, and what was guessed, said.
+
+    ``--crs`` wins over whatever the file declares, but numbers that cannot be in it
+    are refused (Lambert metres declared as degrees would put every zone at infinity).
+    A CRS the file declares and its numbers contradict is replaced by the inferred one,
+    with a warning naming both; a file with no CRS gets the inferred one. When the
+    inferred CRS is the territory's Lambert and the coordinates fall on the territory
+    read X-first and Y-first alike, the X-first reading is kept and the ambiguity said.
+    """
+    box = _bounds(raw, bounds)
     if user_crs is not None:
+        if not fits(box, user_crs):
+            looks = looks_like(box, territory_crs)
+            key = "error.crs_contradicts" if looks else "error.crs_contradicts_unknown"
+            raise CRSError(key, path, crs=crs_label(user_crs), looks=looks or "")
         return raw.set_crs(user_crs, allow_override=True)
-    bounds = tuple(float(v) for v in raw.total_bounds)
-    if not np.all(np.isfinite(bounds)):
-        raise DataSourceError("error.no_features", path)
-    guessed, why = infer_crs(bounds, path, territory_crs)  # type: ignore[arg-type]
-    warn.append(Notice("warn.crs_inferred", {"source": path.name, "crs": crs_label(guessed), "why": why}))
+    declared = raw.crs
+    if declared is None:
+        _check_prj(path, fmt)
+    elif fits(box, declared):
+        return raw
+    guessed, why = infer_crs(box, path, territory_crs)
+    if declared is None or _geojson_without_crs(fmt, declared):
+        warn.append(Notice("warn.crs_inferred", {"source": path.name, "crs": crs_label(guessed), "why": why}))
+    else:
+        warn.append(
+            Notice(
+                "warn.crs_contradicted",
+                {"source": path.name, "declared": crs_label(declared), "crs": crs_label(guessed), "why": why},
+            )
+        )
+    if why == "lambert" and order is None:
+        _warn_order(box, path, warn)
     return raw.set_crs(guessed, allow_override=True)
 
 
-def _not_degrees(raw: gpd.GeoDataFrame) -> bool:
-    """A geographic CRS on coordinates that cannot be degrees, so no CRS in truth.
+def _bounds(raw: gpd.GeoDataFrame, bounds: Any = None) -> tuple[float, float, float, float]:
+    if bounds is not None and np.all(np.isfinite(bounds)):
+        box = tuple(float(v) for v in bounds)
+    else:
+        box = tuple(float(v) for v in raw.total_bounds)
+    return box  # type: ignore[return-value]
 
-    A GeoJSON without a ``crs`` member is WGS84 to GDAL, whatever it holds; agencies'
-    exports often hold Lambert metres that way.
-    """
-    if raw.crs is None or not raw.crs.is_geographic:
-        return False
-    minx, miny, maxx, maxy = (float(v) for v in raw.total_bounds)
-    if not np.all(np.isfinite([minx, miny, maxx, maxy])):
-        return False
-    return not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)
+
+def _warn_order(box: tuple[float, float, float, float], path: Path, warn: list[Notice]) -> None:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    readings = order_readings(x, y)
+    if readings is None:
+        return
+    (fr, ar), (swapped_fr, swapped_ar) = readings
+    warn.append(
+        Notice(
+            "warn.xy_ambiguous",
+            {
+                "source": path.name,
+                "x": x,
+                "y": y,
+                "commune_fr": fr,
+                "commune_ar": ar,
+                "swapped_fr": swapped_fr,
+                "swapped_ar": swapped_ar,
+            },
+        )
+    )
+
+
+def _check_prj(path: Path, fmt: Format) -> None:
+    """A Shapefile whose ``.prj`` is there but names no CRS GDAL knows: say so, not "no CRS"."""
+    shp = Path(fmt.path)
+    if shp.suffix.lower() != ".shp" or fmt.path.startswith("/vsi"):
+        return
+    prj = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".prj"), None)
+    if prj is not None and prj.stat().st_size > 0:
+        raise CRSError("error.bad_prj", prj)
+
+
+def _geojson_without_crs(fmt: Format, declared: CRS) -> bool:
+    """GDAL gives a GeoJSON without a ``crs`` member WGS84: that is no declaration by the file."""
+    if fmt.driver != "GeoJSON" or not declared.is_geographic or fmt.path.startswith("/vsi"):
+        return fmt.driver == "GeoJSON" and declared.is_geographic
+    with open(fmt.path, "rb") as fh:
+        head = fh.read(65536)
+    return b'"crs"' not in head
 
 
 def _prepare_polygons(
@@ -419,6 +566,7 @@ def _load_layer(
     profile_name: str | os.PathLike[str] | None,
     rules_source: str | os.PathLike[str] | pd.DataFrame | None,
     territory_crs: str,
+    order: str | None = None,
 ) -> Plan:
     warn: list[Notice] = []
     reservations_raw: gpd.GeoDataFrame | None = None
@@ -438,19 +586,22 @@ def _load_layer(
     if len(raw) == 0 or raw.geometry.isna().all():
         raise DataSourceError("error.no_features", path)
     features = len(raw)
-    crs_inferred = False
-    if user_crs is not None:
-        raw = raw.set_crs(user_crs, allow_override=True)
-    elif raw.crs is None or _not_degrees(raw):
-        raw = _set_missing_crs(raw, None, path, warn, territory_crs)
-        crs_inferred = True
+    raw, bad = drop_invalid_coordinates(raw)
+    repairs: list[Problem] = [bad] if bad is not None else []
+    if len(raw) == 0 or raw.geometry.isna().all() or raw.geometry.is_empty.all():
+        raise DataSourceError("error.no_features", path)
+    if order == "yx":
+        raw = _swapped(raw)
+    raw = _settle_crs(raw, user_crs, path, fmt, warn, territory_crs, order)
+    crs_inferred = any(n.key in _CRS_GUESSES for n in warn)
     profile = get_profile(profile_name if profile_name is not None else detect_profile(list(raw.columns)))
     mapped, layer_rules, used = map_zone_columns(raw, profile, path)
     frame = gpd.GeoDataFrame(mapped, geometry=raw.geometry.values, crs=raw.crs)
     if not np.isfinite(frame.total_bounds).all():
         raise DataSourceError("error.no_features", path)
     target = metric_crs(frame.crs, _lonlat_bounds(frame), territory_crs)
-    zones, repairs = _prepare_polygons(frame, target, dedupe_on=["zone_code"])
+    zones, zone_repairs = _prepare_polygons(frame, target, dedupe_on=["zone_code"])
+    repairs += zone_repairs
     if zones.empty:
         raise DataSourceError("error.no_polygons", path)
     if target.to_epsg() != CRS.from_user_input(territory_crs).to_epsg():
@@ -458,9 +609,6 @@ def _load_layer(
 
     plan_id = _plan_id(path, profile.plan)
     zones["plan_id"] = zones["plan_id"].astype("str").fillna(plan_id) if "plan_id" in zones else plan_id
-    missing_code = zones["zone_code"].isna()
-    if missing_code.any():
-        repairs.append(Problem("missing_zone_code", int(missing_code.sum())))
     unknown_family = zones["family"].isna() & zones["zone_code"].notna()
     if unknown_family.any():
         codes = sorted(zones.loc[unknown_family, "zone_code"].astype(str).unique())
@@ -468,7 +616,7 @@ def _load_layer(
 
     rules = _rules_from(rules_source, path) if rules_source is not None else layer_rules
     if rules is not None and "plan_id" in rules:
-        rules["plan_id"] = rules["plan_id"].astype("str").fillna(plan_id)
+        rules["plan_id"] = rules["plan_id"].where(rules["plan_id"].notna(), plan_id)
     elif rules is not None:
         rules["plan_id"] = plan_id
 
@@ -492,7 +640,7 @@ def _load_layer(
         )
     plan = Plan(
         zones=conform_zones(zones),
-        rules=conform_rules(rules),
+        rules=conform_rules(rules, repairs),
         reservations=conform_reservations(res, target),
         plans=conform_plans(plans),
         communes=conform_communes(None, target),
@@ -521,17 +669,60 @@ def _plan_id(path: Path, spec: dict[str, Any] | Any) -> str:
 
 
 def _rules_from(source: str | os.PathLike[str] | pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A rules table given beside the zones: a DataFrame, a CSV/TXT (any separator) or an XLSX.
+
+    CSV text may be UTF-8, UTF-16 (Excel's "Unicode text") or a Windows code page;
+    cells are read as text, for :func:`terroffer.cells.numbers` to read the figures.
+    """
     if isinstance(source, pd.DataFrame):
-        return source.copy()
+        return _rule_table(source.copy(), "DataFrame")
     rules_path = Path(source)
     if not rules_path.exists():
         raise DataSourceError("error.not_found", rules_path)
+    if rules_path.is_dir():
+        raise DataSourceError("error.rules_is_dir", rules_path)
+    if rules_path.stat().st_size == 0:
+        raise DataSourceError("error.rules_empty", rules_path)
     try:
-        if rules_path.suffix.lower() in (".xlsx", ".xls"):
-            return pd.read_excel(rules_path)
-        return pd.read_csv(rules_path, sep=None, engine="python")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise DataSourceError("error.unreadable", rules_path, reason=_first_line(exc)) from exc
+        if rules_path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            table = pd.read_excel(rules_path, dtype=str)
+        else:
+            text = _decode_table(rules_path.read_bytes())
+            if not text.strip():
+                raise DataSourceError("error.rules_empty", rules_path)
+            table = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str)
+    except TerrofferError:
+        raise
+    except pd.errors.EmptyDataError as exc:
+        raise DataSourceError("error.rules_empty", rules_path) from exc
+    except Exception as exc:  # csv.Error, zipfile.BadZipFile, openpyxl's own: all "not a table"
+        raise DataSourceError("error.rules_unreadable", rules_path, reason=_first_line(exc)) from exc
+    return _rule_table(table, rules_path)
+
+
+def _decode_table(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if b"\x00" in data[:4096]:  # UTF-16 without its mark: every other byte of ASCII is 0
+        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
+    encoding, _ = guess_encoding(data[:2_000_000])
+    return data.decode(encoding, errors="replace")
+
+
+def _rule_table(table: pd.DataFrame, source: object) -> pd.DataFrame:
+    """The rules with column names folded (``COS`` -> ``cos``); refused empty or without ``zone_code``."""
+    table = table.rename(columns=lambda c: str(c).strip().lower())
+    if table.empty:
+        raise DataSourceError("error.rules_empty", source)
+    if "zone_code" not in table.columns:
+        alias = next((c for c in ("code_zone", "zone", "code", "zonage") if c in table.columns), None)
+        if alias is None:
+            columns = ", ".join(map(str, table.columns)) or "-"
+            raise SchemaError("error.rules_without_zone_code", source, columns=columns)
+        table = table.rename(columns={alias: "zone_code"})
+    return table
 
 
 def _delivery_folder(path: Path) -> tuple[Format, gpd.GeoDataFrame | None]:
@@ -583,8 +774,17 @@ def _cnig_reservations(raw: gpd.GeoDataFrame, plan_id: str, target: CRS) -> gpd.
 # ----------------------------------------------------------------------------- finishing
 
 
+def _where_of(frame: gpd.GeoDataFrame, mask: pd.Series, most: int = 20) -> tuple[tuple[float, float], ...]:
+    pts = shapely.point_on_surface(np.asarray(frame.geometry.array, dtype=object)[mask.to_numpy()][:most])
+    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in shapely.get_coordinates(pts))
+
+
 def _finish(plan: Plan) -> None:
-    """Fill commune codes from the commune boundaries where zones lack them."""
+    """Report zones without a code, and fill commune codes from the commune boundaries."""
+    no_code = int(plan.zones["zone_code"].isna().sum())
+    if no_code:
+        where = _where_of(plan.zones, plan.zones["zone_code"].isna())
+        plan.repairs.append(Problem("missing_zone_code", no_code, where))
     zones, communes = plan.zones, plan.communes
     if communes.empty or not zones["commune"].isna().any():
         return
