@@ -14,16 +14,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from terroffer.capacity import capacity, plausible
+from terroffer.errors import PlotInputError
 from terroffer.index import PlanIndex, plan_in_force, plan_index
 from terroffer.model import Notice, Plan
-from terroffer.plot_input import Plot, plot_from_point
+from terroffer.plot_input import Plot, check_order, plot_from_point
+from terroffer.reference import BUILDABLE_SECTORS
 
 __all__ = ["Capacity", "Lookup", "PlanStatus", "ReservationHit", "ZoneHit", "lookup", "lookup_points"]
 
-#: Sectors whose land is not for private building: their capacity is 0.
-NOT_BUILDABLE_SECTORS = frozenset({"equipment", "green", "natural"})
 #: Areas below this (m²) are slivers from touching boundaries, not real parts.
 AREA_EPSILON_M2 = 0.01
+#: Uncovered or unknown areas below this (m²) are drawing noise, not a part to warn about.
+NOTICEABLE_M2 = 1.0
 #: How near a road reservation a plot edge must be to count as frontage (m).
 FRONTAGE_TOLERANCE_M = 0.5
 
@@ -33,7 +36,12 @@ class Capacity:
     """What may be built on the net area: footprint (CES), floor area (COS), floors, height.
 
     ``basis`` says how each zone part's floor area was found (``cos``, ``ces×floors``,
-    ``not_buildable``, ``unknown``).
+    ``not_buildable``, ``unknown``), by :func:`terroffer.capacity.capacity`.
+
+    ``unknown_m2`` is the net area the footprint and floor area figures do not cover:
+    zone parts whose rules give no figure, and the part outside every plan. ``partial``
+    is True when there are figures but they leave such an area out: they are then the
+    capacity of the rest of the plot only, never a maximum for the whole of it.
     """
 
     max_footprint_m2: float | None
@@ -41,6 +49,8 @@ class Capacity:
     max_floors: int | None
     max_height_m: float | None
     basis: tuple[str, ...] = ()
+    partial: bool = False
+    unknown_m2: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -128,7 +138,7 @@ class Lookup:
                     "area_m2": round(z.area_m2, 2),
                     "net_area_m2": round(z.net_area_m2, 2),
                     "share": round(z.share, 4),
-                    "capacity": asdict(z.capacity) if z.capacity else None,
+                    "capacity": _capacity_dict(z.capacity),
                 }
                 for z in self.zones
             ],
@@ -138,7 +148,7 @@ class Lookup:
                 for r in self.reservations
             ],
             "net_area_m2": round(self.net_area_m2, 2),
-            "capacity": _capacity_dict(self.capacity),
+            "capacity": _capacity_dict(self.capacity) or dict(_NO_CAPACITY),
             "frontage_m": None if self.frontage_m is None else round(self.frontage_m, 2),
             "flags": list(self.flags),
             "nearest": self.nearest,
@@ -146,15 +156,27 @@ class Lookup:
         }
 
 
-def _capacity_dict(c: Capacity | None) -> dict[str, Any]:
+def _capacity_dict(c: Capacity | None) -> dict[str, Any] | None:
     if c is None:
-        return {"max_footprint_m2": None, "max_floor_area_m2": None, "max_floors": None, "max_height_m": None}
+        return None
     out = asdict(c)
-    for key in ("max_footprint_m2", "max_floor_area_m2"):
+    for key in ("max_footprint_m2", "max_floor_area_m2", "unknown_m2"):
         if out[key] is not None:
             out[key] = round(out[key], 2)
     out["basis"] = list(c.basis)
     return out
+
+
+#: The ``capacity`` of the JSON output when there is none (a point, a plot outside the plans).
+_NO_CAPACITY: dict[str, Any] = {
+    "max_footprint_m2": None,
+    "max_floor_area_m2": None,
+    "max_floors": None,
+    "max_height_m": None,
+    "basis": [],
+    "partial": False,
+    "unknown_m2": None,
+}
 
 
 def plan_bounds(plan: Plan) -> tuple[float, float, float, float]:
@@ -179,20 +201,41 @@ def plan_coverage(plan: Plan) -> shapely.Geometry:
     return cached
 
 
-def _as_plot(plan: Plan, where: Any) -> Plot:
+def _as_plot(plan: Plan, where: Any, order: str | None) -> Plot:
+    """``where`` as a :class:`Plot`; anything else a user may pass is a :class:`PlotInputError`."""
     if isinstance(where, Plot):
+        _check_geometry(where.geometry)
         return where
     if isinstance(where, shapely.Geometry):
+        _check_geometry(where)
+        if order == "yx":
+            where = shapely.transform(where, lambda c: c[:, ::-1])
         return Plot(where, "geometry")
-    if isinstance(where, (tuple, list)) and len(where) == 2:
+    if isinstance(where, (tuple, list, np.ndarray)) and len(where) == 2:
+        try:
+            a, b = float(where[0]), float(where[1])
+        except (TypeError, ValueError) as exc:
+            raise PlotInputError("error.plot_bad_point", "where") from exc
         return plot_from_point(
-            float(where[0]),
-            float(where[1]),
-            bounds=plan_bounds(plan),
-            crs=plan.crs,
-            coverage=plan_coverage(plan),
+            a, b, bounds=plan_bounds(plan), crs=plan.crs, coverage=plan_coverage(plan), order=order
         )
-    raise TypeError("where must be a Plot, a shapely geometry or an (x, y) / (lon, lat) pair")
+    kind = type(where).__name__
+    if isinstance(where, (tuple, list, np.ndarray)):
+        kind = f"{kind} ({len(where)})"
+    raise PlotInputError("error.plot_bad_where", "where", kind=kind)
+
+
+def _check_geometry(geom: Any) -> None:
+    kind = shapely.get_type_id(geom) if isinstance(geom, shapely.Geometry) else -1
+    if kind not in (0, 3, 6) or shapely.is_empty(geom):
+        name = geom.geom_type if isinstance(geom, shapely.Geometry) else type(geom).__name__
+        raise PlotInputError("error.plot_bad_geometry", "where", kind=name)
+    xy = shapely.get_coordinates(geom)
+    if not np.isfinite(xy).all():
+        bad = xy[~np.isfinite(xy).all(axis=1)][0]
+        raise PlotInputError("error.plot_not_finite", "where", x=str(bad[0]), y=str(bad[1]))
+    if kind != 0 and not shapely.is_valid(geom):
+        raise PlotInputError("error.plot_invalid", "where", reason=shapely.is_valid_reason(geom))
 
 
 def _plan_status(info: dict[str, Any]) -> PlanStatus:
@@ -210,24 +253,47 @@ def _plan_status(info: dict[str, Any]) -> PlanStatus:
     )
 
 
-def _zone_capacity(sector: str, rules: dict[str, Any] | None, net: float) -> Capacity:
-    if sector in NOT_BUILDABLE_SECTORS:
-        return Capacity(0.0, 0.0, None, None, ("not_buildable",))
-    if rules is None:
-        return Capacity(None, None, None, None, ("unknown",))
-    ces, cos, floors = rules.get("ces"), rules.get("cos"), rules.get("max_floors")
-    footprint = net * ces if ces is not None else None
-    stacked = footprint * floors if footprint is not None and floors is not None else None
-    if cos is not None and stacked is not None:
-        # both rules bind: the floor area is the smaller of COS and footprint × floors
-        floor_area, basis = min(net * cos, stacked), ("cos" if net * cos <= stacked else "ces×floors")
-    elif cos is not None:
-        floor_area, basis = net * cos, "cos"
-    elif stacked is not None:
-        floor_area, basis = stacked, "ces×floors"
-    else:
-        floor_area, basis = None, "unknown"
-    return Capacity(footprint, floor_area, floors, rules.get("max_height_m"), (basis,))
+def _zone_capacities(
+    sectors: list[str], rules: list[dict[str, Any] | None], nets: list[float]
+) -> list[Capacity]:
+    """Each zone part's capacity by the one rule (:func:`terroffer.capacity.capacity`)."""
+    if not nets:
+        return []
+
+    def column(name: str) -> list[Any]:
+        return [np.nan if r is None or r.get(name) is None else r[name] for r in rules]
+
+    caps = capacity(
+        nets,
+        column("cos"),
+        column("ces"),
+        column("max_floors"),
+        buildable=[s in BUILDABLE_SECTORS for s in sectors],
+    )
+    floors = plausible("max_floors", column("max_floors"))
+    heights = plausible("max_height_m", column("max_height_m"))
+    out = []
+    for i, net in enumerate(nets):
+        footprint, floor_area = _known(caps.footprint_m2[i]), _known(caps.floor_area_m2[i])
+        if caps.basis[i] == "not_buildable":
+            out.append(Capacity(0.0, 0.0, None, None, ("not_buildable",)))
+            continue
+        unknown = net if footprint is None or floor_area is None else 0.0
+        out.append(
+            Capacity(
+                footprint,
+                floor_area,
+                None if np.isnan(floors[i]) else int(floors[i]),
+                _known(heights[i]),
+                (str(caps.basis[i]),),
+                unknown_m2=unknown,
+            )
+        )
+    return out
+
+
+def _known(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 def _sum_known(values: list[float | None]) -> float | None:
@@ -235,7 +301,7 @@ def _sum_known(values: list[float | None]) -> float | None:
     return float(sum(known)) if known else None
 
 
-def lookup(plan: Plan, where: Any) -> Lookup:
+def lookup(plan: Plan, where: Any, *, order: str | None = None) -> Lookup:
     """Look a plot up in a plan.
 
     Parameters
@@ -246,21 +312,37 @@ def lookup(plan: Plan, where: Any) -> Lookup:
         A :class:`~terroffer.plot_input.Plot`; a shapely point or polygon in the plan's
         CRS; or a pair of numbers, read as lon/lat when they are degrees and as the
         plan's X/Y otherwise (swapped axes are detected and said).
+    order
+        ``"xy"`` or ``"yx"``: the order of a pair of numbers or of a geometry's
+        coordinates. Without it, a pair whose two readings both fall on the territory is
+        read X first, and a warning names the places of both readings. A
+        :class:`~terroffer.plot_input.Plot` has been read already: give ``order`` to
+        :func:`~terroffer.plot_input.read_plot` instead.
 
     Returns
     -------
     Lookup
         The plot's area, commune, the plans that apply with their status, every zone
         it touches with its part and rules, every reservation crossing it, the net area
-        left to the owner and the buildable capacity on it, flags (``below_min_lot``,
-        ``below_min_frontage``, ``outside_plans``, ``partly_outside_plans``), the nearest
-        zone when it lies outside every plan, and warnings.
+        left to the owner and the buildable capacity on it (marked ``partial`` when
+        part of the net area has no figures), flags (``below_min_lot``,
+        ``below_min_frontage``, ``outside_plans``, ``partly_outside_plans``,
+        ``partial_capacity``, ``xy_ambiguous``), the nearest zone when it lies outside
+        every plan, and warnings.
+
+    Raises
+    ------
+    PlotInputError
+        ``where`` is not a plot, a point or polygon geometry, or two finite numbers.
+    OptionError
+        An ``order`` other than ``"xy"`` or ``"yx"``.
     """
-    plot = _as_plot(plan, where)
+    plot = _as_plot(plan, where, check_order(order))
     geom = plot.geometry
     idx = plan_index(plan)
     zones = plan.zones
     warnings: list[Notice] = list(plot.warnings)
+    flags: list[str] = []
     is_point = plot.is_point
     plot_area = 0.0 if is_point else float(shapely.area(geom))
 
@@ -271,83 +353,86 @@ def lookup(plan: Plan, where: Any) -> Lookup:
     net_area = 0.0 if is_point else float(shapely.area(net_geom))
 
     zone_ids = np.sort(idx.zone_tree.query(geom, predicate="intersects"))
-    hits: list[ZoneHit] = []
-    covered = 0.0
+    found: list[tuple[int, float, float, tuple[str, str]]] = []
+    covered = covered_net = 0.0
     if len(zone_ids):
         parts = shapely.intersection(idx.zone_geoms[zone_ids], geom)
         net_parts = shapely.intersection(idx.zone_geoms[zone_ids], net_geom)
         areas = shapely.area(parts)
-        covered = 0.0 if is_point else float(shapely.area(shapely.union_all(parts)))
+        if not is_point:
+            covered = float(shapely.area(shapely.union_all(parts)))
+            covered_net = float(shapely.area(shapely.union_all(net_parts)))
         for zid, area, net_part in zip(zone_ids, areas, net_parts, strict=True):
             if not is_point and area < AREA_EPSILON_M2:
                 continue
             key = (str(zones["plan_id"].iat[zid]), str(zones["zone_code"].iat[zid]))
-            rules = idx.rules.get(key)
-            sector = str(zones["sector"].iat[zid])
-            net = 0.0 if is_point else float(shapely.area(net_part))
-            hits.append(
-                ZoneHit(
-                    zone_id=int(zid),
-                    zone_code=key[1],
-                    family=str(zones["family"].iat[zid]),
-                    sector=sector,
-                    label_fr=_text(zones["label_fr"].iat[zid]),
-                    label_ar=_text(zones["label_ar"].iat[zid]),
-                    plan_id=key[0],
-                    area_m2=float(area),
-                    share=1.0 if is_point else float(area) / plot_area,
-                    net_area_m2=net,
-                    rules=rules,
-                    capacity=None if is_point else _zone_capacity(sector, rules, net),
-                )
+            found.append((int(zid), float(area), 0.0 if is_point else float(shapely.area(net_part)), key))
+    sectors = [str(zones["sector"].iat[zid]) for zid, _, _, _ in found]
+    rules_of = [idx.rules.get(key) for _, _, _, key in found]
+    caps = [None] * len(found) if is_point else _zone_capacities(sectors, rules_of, [f[2] for f in found])
+    hits: list[ZoneHit] = []
+    for (zid, area, net, key), sector, rules, cap in zip(found, sectors, rules_of, caps, strict=True):
+        hits.append(
+            ZoneHit(
+                zone_id=zid,
+                zone_code=key[1],
+                family=str(zones["family"].iat[zid]),
+                sector=sector,
+                label_fr=_text(zones["label_fr"].iat[zid]),
+                label_ar=_text(zones["label_ar"].iat[zid]),
+                plan_id=key[0],
+                area_m2=area,
+                share=1.0 if is_point else area / plot_area,
+                net_area_m2=net,
+                rules=rules,
+                capacity=cap,
             )
-            if rules is None:
-                warnings.append(Notice("lookup.no_rules", {"zone": key[1], "plan": key[0]}))
+        )
+        if rules is None:
+            warnings.append(Notice("lookup.no_rules", {"zone": key[1], "plan": key[0]}))
     hits.sort(key=lambda h: h.area_m2, reverse=True)
     uncovered = 0.0 if is_point else max(plot_area - covered, 0.0)
 
+    if plot.swapped is not None:
+        flags.append("xy_ambiguous")
+        warnings.insert(len(plot.warnings), _ambiguity(plan, idx, geom, plot.swapped, hits))
     reservations = _reservation_hits(plan, res_ids, res_parts, plot_area, is_point)
     plans = _plans_of(idx, hits, warnings)
-    flags: list[str] = []
     nearest = None
     if not hits:
         flags.append("outside_plans")
         nearest = _nearest(plan, idx, geom)
-        warnings.append(
-            Notice("lookup.outside", {"distance": f"{nearest['distance_m']:,.0f}"} if nearest else {})
-        )
-    elif uncovered > AREA_EPSILON_M2 * 100:
+        if nearest is None:
+            warnings.append(Notice("lookup.outside_no_zone", {}))
+        else:
+            warnings.append(Notice("lookup.outside", {"distance": float(nearest["distance_m"])}))
+    elif uncovered > NOTICEABLE_M2:
         flags.append("partly_outside_plans")
-        warnings.append(Notice("lookup.partly_outside", {"area": f"{uncovered:,.1f}"}))
+        warnings.append(Notice("lookup.partly_outside", {"area": uncovered}))
 
-    capacity = None
+    total = None
     frontage = None
     if not is_point and hits:
-        caps = [h.capacity for h in hits if h.capacity is not None]
-        main = max(hits, key=lambda h: h.net_area_m2)
-        capacity = Capacity(
-            _sum_known([c.max_footprint_m2 for c in caps]),
-            _sum_known([c.max_floor_area_m2 for c in caps]),
-            main.capacity.max_floors if main.capacity else None,
-            main.capacity.max_height_m if main.capacity else None,
-            tuple(b for c in caps for b in c.basis),
-        )
-        frontage = _frontage(plan, idx, geom)
-        rules = main.rules or {}
-        min_lot = rules.get("min_lot_m2")
-        if min_lot is not None and net_area < min_lot:
-            flags.append("below_min_lot")
-            warnings.append(
-                Notice("lookup.below_min_lot", {"net": f"{net_area:,.0f}", "min": f"{min_lot:,.0f}"})
-            )
-        min_front = rules.get("min_frontage_m")
-        if min_front is not None and frontage is not None and frontage < min_front:
-            flags.append("below_min_frontage")
+        total = _plot_capacity(hits, net_area, max(net_area - covered_net, 0.0))
+        if total.partial:
+            flags.append("partial_capacity")
             warnings.append(
                 Notice(
-                    "lookup.below_min_frontage", {"frontage": f"{frontage:,.1f}", "min": f"{min_front:,.1f}"}
+                    "lookup.capacity_partial",
+                    {"unknown": total.unknown_m2, "net": net_area, "known": net_area - total.unknown_m2},
                 )
             )
+        frontage = _frontage(plan, idx, geom)
+        main = max(hits, key=lambda h: h.net_area_m2)
+        rules = main.rules or {}
+        min_lot = _known(plausible("min_lot_m2", [rules.get("min_lot_m2")])[0])
+        if min_lot is not None and net_area < min_lot:
+            flags.append("below_min_lot")
+            warnings.append(Notice("lookup.below_min_lot", {"net": net_area, "min": min_lot}))
+        min_front = _known(plausible("min_frontage_m", [rules.get("min_frontage_m")])[0])
+        if min_front is not None and frontage is not None and frontage < min_front:
+            flags.append("below_min_frontage")
+            warnings.append(Notice("lookup.below_min_frontage", {"frontage": frontage, "min": min_front}))
     if reservations:
         warnings.append(Notice("lookup.reserved", {"count": len(reservations)}))
     if any(p.illustrative for p in plans):
@@ -361,11 +446,72 @@ def lookup(plan: Plan, where: Any) -> Lookup:
         uncovered_m2=uncovered,
         reservations=tuple(reservations),
         net_area_m2=net_area,
-        capacity=capacity,
+        capacity=total,
         frontage_m=frontage,
         flags=tuple(flags),
         nearest=nearest,
         warnings=tuple(warnings),
+    )
+
+
+def _plot_capacity(hits: list[ZoneHit], net_area: float, outside_net: float) -> Capacity:
+    """The plot's capacity: the zone parts' figures summed, and the net area they leave out."""
+    caps = [h.capacity for h in hits if h.capacity is not None]
+    main = max(hits, key=lambda h: h.net_area_m2)
+    footprint = _sum_known([c.max_footprint_m2 for c in caps])
+    floor_area = _sum_known([c.max_floor_area_m2 for c in caps])
+    unknown = min(outside_net + sum(c.unknown_m2 for c in caps), net_area)
+    figures = footprint is not None or floor_area is not None
+    return Capacity(
+        footprint,
+        floor_area,
+        main.capacity.max_floors if main.capacity else None,
+        main.capacity.max_height_m if main.capacity else None,
+        tuple(b for c in caps for b in c.basis),
+        partial=figures and unknown > NOTICEABLE_M2,
+        unknown_m2=unknown if unknown > NOTICEABLE_M2 else 0.0,
+    )
+
+
+def _place_of(plan: Plan, idx: PlanIndex, geom: shapely.Geometry) -> tuple[dict[str, Any] | None, str]:
+    """The commune and the main zone (most area) of a reading of the plot."""
+    commune = _commune_of(plan, idx, geom)
+    ids = idx.zone_tree.query(geom, predicate="intersects")
+    zone = "—"
+    if len(ids):
+        if shapely.get_type_id(geom) != 0 and len(ids) > 1:
+            ids = ids[[int(np.argmax(shapely.area(shapely.intersection(idx.zone_geoms[ids], geom))))]]
+        zone = str(plan.zones["zone_code"].iat[int(np.min(ids))])
+    return commune, zone
+
+
+def _ambiguity(
+    plan: Plan, idx: PlanIndex, geom: shapely.Geometry, swapped: shapely.Geometry, hits: list[ZoneHit]
+) -> Notice:
+    """The warning that X/Y could be read both ways, naming the place of each reading."""
+    given_commune, given_zone = _place_of(plan, idx, geom)
+    if hits:
+        given_zone = hits[0].zone_code  # the zone the look-up reports first
+    swapped_commune, swapped_zone = _place_of(plan, idx, swapped)
+
+    def names(c: dict[str, Any] | None) -> tuple[str, str]:
+        if c is None:
+            return "—", "—"
+        fr = c.get("name_fr") or c.get("code") or "—"
+        return fr, c.get("name_ar") or fr
+
+    gfr, gar = names(given_commune)
+    sfr, sar = names(swapped_commune)
+    return Notice(
+        "lookup.xy_ambiguous",
+        {
+            "given_commune_fr": gfr,
+            "given_commune_ar": gar,
+            "given_zone": given_zone,
+            "swapped_commune_fr": sfr,
+            "swapped_commune_ar": sar,
+            "swapped_zone": swapped_zone,
+        },
     )
 
 

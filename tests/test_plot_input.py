@@ -79,7 +79,7 @@ def test_degrees_are_detected_and_converted():
             "error.plot_not_number",
             "ligne 2",
         ),
-        (table(CORNERS[:3]), "error.plot_too_few", "3"),
+        (table(CORNERS[:2]), "error.plot_too_few", "2"),  # three corners are a plot (a triangle)
         (table([(x + 500_000, y) for x, y in CORNERS]), "error.plot_far_outside", "872145"),
         ("B1 372145.20\n", "error.plot_line_short", "ligne 1"),
     ],
