@@ -224,7 +224,12 @@ def join(items: Iterable[str], lang: str) -> str:
 
 
 _LEGAL_WORDS = (
-    (re.compile(r"\bRèglement\b", re.IGNORECASE), "regulation"),
+    # "Règlement PA Témara": the plan's regulations, named by its place ("ضابط تهيئة تمارة")
+    (
+        re.compile(r"\bRèglement(?:\s+d'aménagement)?\s+(?:du\s+)?(?:PA|PDAR|PZ)\b(?=\s+\S)", re.IGNORECASE),
+        "regulation_of",
+    ),
+    (re.compile(r"\bRèglement(?:\s+d['’]aménagement)?\b", re.IGNORECASE), "regulation"),
     (re.compile(r"\bDécret\b", re.IGNORECASE), "decree"),
     (re.compile(r"\bArrêté\b", re.IGNORECASE), "order"),
     (re.compile(r"\bart(?:icle)?\.?(?=\s*\d)", re.IGNORECASE), "article"),

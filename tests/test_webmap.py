@@ -23,6 +23,7 @@ import folium
 
 from terroffer import load_plan
 from terroffer._lookup import lookup
+from terroffer.errors import FilterError, OptionError
 from terroffer.render.webmap import encode_polygons, save_map, zone_map
 from tests.tiny import X0, Y0, rect, tiny_plan
 
@@ -157,14 +158,20 @@ def test_sector_and_commune_filters(plan):
     )
     assert names == ["Tourisme"]
     assert len(decode(stream_of(html, "zone_layer"))) == 1
-    with pytest.raises(ValueError, match="unknown sector"):
-        zone_map(plan, sectors="space tourism")
-    with pytest.raises(ValueError, match="unknown commune"):
-        zone_map(plan, communes="Rabat")
-    with pytest.raises(ValueError, match="no zone to draw"):
+    # the one zone filter (terroffer.selection): unknown names answered with the nearest ones
+    with pytest.raises(FilterError) as bad_sector:
+        zone_map(plan, sectors="tourisme balnéaire")
+    assert "tourism" in bad_sector.value.message("en").lower()
+    with pytest.raises(FilterError) as bad_commune:
+        zone_map(plan, communes="Temarra")
+    assert "Témara" in bad_commune.value.message("fr")
+    assert "تمارة" in bad_commune.value.message("ar") or "Témara" in bad_commune.value.message("ar")
+    with pytest.raises(FilterError) as nothing:
         zone_map(plan, sectors="agriculture")
-    with pytest.raises(ValueError, match="unknown language"):
+    assert "élargissez" in nothing.value.message("fr")
+    with pytest.raises(OptionError) as bad_lang:
         zone_map(plan, lang="de")
+    assert "fr, ar, en" in bad_lang.value.message("fr")
 
 
 # ----------------------------------------------------------------------------- language
@@ -227,8 +234,10 @@ def test_web_tiles_only_when_asked(plan):
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in extra
     assert all("openstreetmap.org" in a for a in extra), extra
     assert "OpenStreetMap" in html and "contributors" in html  # attribution
-    with pytest.raises(ValueError, match="unknown basemap"):
-        zone_map(plan, basemap="No Such Tiles")
+    with pytest.raises(OptionError) as bad:
+        zone_map(plan, basemap="OpenStreetMapp")
+    assert "OpenStreetMap" in bad.value.message("fr") and "fond de carte" in bad.value.message("fr")
+    assert isinstance(bad.value, ValueError)  # callers' except ValueError still works
 
 
 def test_drawing_on_an_existing_map_makes_it_offline_too(plan):

@@ -25,7 +25,6 @@ import html
 import io
 import json
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -36,26 +35,29 @@ from typing import Any
 import numpy as np
 import shapely
 
-from terroffer._lookup import Capacity, Lookup, PlanStatus, ZoneHit
+from terroffer import words
+from terroffer._lookup import Lookup, PlanStatus, ZoneHit
 from terroffer.index import plan_index
 from terroffer.model import Notice, Plan
 from terroffer.reference import RESERVATION_KINDS, USES, name_of, translate
 from terroffer.render.style import family_colour, family_name, text_direction
+from terroffer.selection import STATUS_UNKNOWN
+from terroffer.words import isolate, term
 
 __all__ = ["NOTE_LANGUAGES", "note_html", "note_pdf", "note_reference"]
 
 #: Languages a note is written in; ``both`` is French and Arabic, one after the other.
 NOTE_LANGUAGES = ("fr", "ar", "en", "both")
 
-# Unicode bidi isolates: a code, a phone number or a reference inside Arabic text keeps its
-# own left-to-right order (otherwise "2-19-512" after an Arabic word reads "512-19-2").
-_LRI, _PDI = "\u2066", "\u2069"
-_NBSP = "\u00a0"  # groups digits; a common separator for bidi, so "1 234,5" stays one number
-_LATIN = re.compile(r"[A-Za-z0-9@+]")
-_ENGLISH_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
 #: Notices that the note shows as a coloured box rather than in the list of points of attention.
 _BOXED_NOTICES = frozenset(
-    {"lookup.illustrative", "lookup.plan_draft", "lookup.plan_expired", "lookup.outside"}
+    {
+        "lookup.illustrative",
+        "lookup.plan_draft",
+        "lookup.plan_expired",
+        "lookup.plan_status_unknown",
+        "lookup.outside",
+    }
 )
 
 #: The colours of the document itself, by role; the data's colours come from render.style.
@@ -94,10 +96,10 @@ def contacts() -> dict[str, Any]:
 
 
 def font_path(weight: str = "Regular") -> Path:
-    """The bundled IBM Plex Sans Arabic TTF (``Regular`` or ``Bold``): Arabic and Latin glyphs."""
-    return Path(
-        str(resources.files("terroffer.reference").joinpath("fonts", f"IBMPlexSansArabic-{weight}.ttf"))
-    )
+    """IBM Plex Sans Arabic (``Regular`` or ``Bold``), completed by :mod:`terroffer.render._fonts`."""
+    from terroffer.render._fonts import font_path as completed
+
+    return completed(weight)
 
 
 @cache
@@ -119,64 +121,6 @@ def _t(key: str, lang: str, **params: object) -> str:
     return translate(f"note.{key}", lang, **params)
 
 
-def isolate(text: str, lang: str) -> str:
-    """``text`` as a left-to-right island in Arabic (codes, references, phone numbers)."""
-    if lang != "ar" or not text or not _LATIN.search(text):
-        return text
-    return f"{_LRI}{text}{_PDI}"
-
-
-def fmt_number(value: float, lang: str, decimals: int = 0) -> str:
-    """A number as the language writes it: ``1 234,5`` (fr, ar: Western digits) or ``1,234.5`` (en)."""
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]
-    if lang == "en":
-        return text
-    return text.replace(",", _NBSP).replace(".", ",")
-
-
-def fmt_ratio(value: float, lang: str) -> str:
-    """A coefficient (COS, CES) with up to three decimals and no trailing zeros: ``0,35``."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return text if lang == "en" else text.replace(".", ",")
-
-
-def fmt_area(value: float | None, lang: str) -> str:
-    """An area in square metres, to the tenth: ``1 234,5 m²``; None gives a dash."""
-    if value is None:
-        return "—"
-    return _t("m2", lang, value=fmt_number(value, lang, 1))
-
-
-def fmt_length(value: float | None, lang: str, decimals: int = 1) -> str:
-    """A length in metres, without a useless ``,0``: ``8,5 m``, ``12 m``."""
-    if value is None:
-        return "—"
-    decimals = 0 if float(value).is_integer() else decimals
-    return _t("m", lang, value=fmt_number(value, lang, decimals))
-
-
-def fmt_share(value: float, lang: str) -> str:
-    """A share of the plot as a percentage: ``62,5 %`` (fr), ``62.5%`` (en), ``62,5%`` (ar)."""
-    return _t("pct", lang, value=fmt_number(100 * value, lang, 1))
-
-
-def fmt_date(value: str | dt.date | None, lang: str) -> str:
-    """A date: ``03/10/2019`` in French and Arabic (as in Morocco), ISO in English."""
-    if value is None:
-        return "—"
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return day.isoformat() if lang == "en" else day.strftime("%d/%m/%Y")
-
-
-def fmt_floors(floors: int | None, lang: str) -> str:
-    """Levels counted with the ground floor, and the usual ``R+n`` notation: ``3 (R+2)``."""
-    if floors is None:
-        return "—"
-    return _t("floors_value", lang, floors=floors, upper=max(int(floors) - 1, 0))
-
-
 def _plan_name(plan: PlanStatus, lang: str) -> str:
     if lang == "ar" and plan.name_ar:
         return plan.name_ar
@@ -187,24 +131,36 @@ def _uses(codes: Iterable[str] | None, lang: str) -> str | None:
     if codes is None:
         return None
     names = [name_of(USES, c, lang) for c in codes]
-    return _t("list_sep", lang).join(names) if names else "—"
+    return words.join(names, lang) if names else "—"
+
+
+def _legal_names(result: Lookup, plan: Plan, lang: str) -> dict[str, str]:
+    """French place and plan names -> their name in ``lang``, for :func:`terroffer.words.legal_ref`."""
+    if lang != "ar":
+        return {}
+    names = {p.name_fr: p.name_ar for p in result.plans if p.name_fr and p.name_ar}
+    communes = plan.communes
+    for fr, ar in zip(communes.get("name_fr", ()), communes.get("name_ar", ()), strict=True):
+        if isinstance(fr, str) and isinstance(ar, str) and fr and ar:
+            names.setdefault(fr, ar)
+    return names
 
 
 def _notice_text(notice: Notice, lang: str, plans: Sequence[PlanStatus]) -> str:
-    """A look-up notice in ``lang``: numbers rewritten in the language, plan names translated."""
+    """A look-up notice in ``lang``, its plan names translated.
+
+    Numbers stay raw: the catalogue's placeholder (``{d:distance}``, ``{a:area}``) formats
+    them in the language; codes and references become left-to-right islands in Arabic.
+    """
     params: dict[str, Any] = {}
     by_name = {p.name_fr: p for p in plans if p.name_fr} | {p.plan_id: p for p in plans}
     for key, value in notice.params.items():
-        if isinstance(value, str) and _ENGLISH_NUMBER.match(value):
-            number = float(value.replace(",", ""))
-            decimals = len(value.rsplit(".", 1)[1]) if "." in value else 0
-            params[key] = fmt_number(number, lang, decimals)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            params[key] = fmt_number(float(value), lang, 0 if float(value).is_integer() else 1)
+        if not isinstance(value, str):
+            params[key] = value
         elif key == "plan" and value in by_name:
             params[key] = _plan_name(by_name[value], lang)
         else:
-            params[key] = isolate(str(value), lang)
+            params[key] = isolate(value, lang)
     if "plan" in notice.params and notice.params["plan"] in by_name:
         found = by_name[notice.params["plan"]]
         params.setdefault("plan_fr", found.name_fr or found.plan_id)
@@ -301,30 +257,34 @@ def note_reference(result: Lookup, today: dt.date | None = None) -> str:
 def _facts(result: Lookup, lang: str) -> list[Fact]:
     """The key figures: (label, value, status) where status ``bad`` marks an unmet minimum."""
     facts: list[Fact] = []
-    area = _t("plot_point", lang) if result.is_point else fmt_area(result.plot_area_m2, lang)
-    facts.append((_t("plot_area", lang), area, None))
+    area = _t("plot_point", lang) if result.is_point else words.area(result.plot_area_m2, lang)
+    facts.append((term("plot_area", lang), area, None))
     commune = result.commune or {}
     name = commune.get("name_ar") if lang == "ar" else commune.get("name_fr")
-    facts.append((_t("commune", lang), str(name or commune.get("name_fr") or "—"), None))
+    facts.append((term("commune", lang), str(name or commune.get("name_fr") or "—"), None))
     centre = result.plot.geometry.centroid
-    xy = f"X {fmt_number(centre.x, lang)} · Y {fmt_number(centre.y, lang)}"
+    xy = f"X {words.number(centre.x, lang)} · Y {words.number(centre.y, lang)}"
     facts.append((_t("centre", lang), isolate(xy, lang), None))
     if result.is_point:
         return facts
     if result.reservations:
         facts.append(
-            (_t("reserved_area", lang), fmt_area(result.plot_area_m2 - result.net_area_m2, lang), None)
+            (_t("reserved_area", lang), words.area(result.plot_area_m2 - result.net_area_m2, lang), None)
         )
-    facts.append((_t("net_area", lang), fmt_area(result.net_area_m2, lang), None))
-    frontage = _t("frontage_none", lang) if result.frontage_m is None else fmt_length(result.frontage_m, lang)
-    facts.append((_t("frontage", lang), frontage, None))
+    facts.append((term("net_area", lang), words.area(result.net_area_m2, lang), None))
+    frontage = (
+        _t("frontage_none", lang) if result.frontage_m is None else words.length(result.frontage_m, lang)
+    )
+    facts.append((term("frontage", lang), frontage, None))
     main = max(result.zones, key=lambda h: h.net_area_m2, default=None)
     rules = (main.rules or {}) if main else {}
     min_lot = rules.get("min_lot_m2")
     if min_lot is not None:
         ok = "below_min_lot" not in result.flags
         verdict = _t("check_met" if ok else "check_not_met", lang)
-        facts.append((_t("min_lot", lang), f"{fmt_area(min_lot, lang)} — {verdict}", None if ok else "bad"))
+        facts.append(
+            (term("min_lot_m2", lang), f"{words.area(min_lot, lang)} — {verdict}", None if ok else "bad")
+        )
     min_front = rules.get("min_frontage_m")
     if min_front is not None:
         if "below_min_frontage" in result.flags:
@@ -333,35 +293,61 @@ def _facts(result: Lookup, lang: str) -> list[Fact]:
             verdict, status = _t("check_unknown", lang), None
         else:
             verdict, status = _t("check_met", lang), None
-        facts.append((_t("min_frontage", lang), f"{fmt_length(min_front, lang)} — {verdict}", status))
+        facts.append((term("min_frontage_m", lang), f"{words.length(min_front, lang)} — {verdict}", status))
     return facts
 
 
-def _capacity_facts(capacity: Capacity | None, zones: Sequence[ZoneHit], lang: str) -> list[Fact]:
-    """The buildable capacity as facts, under a ``heading`` row, with a ``note`` row when summed."""
+def partial_capacity(result: Lookup) -> tuple[bool, float]:
+    """Whether the capacity covers only part of the plot, and the area it leaves out (m²).
+
+    The look-up says so itself (``Capacity.partial`` and ``Capacity.unknown_m2``); for a
+    look-up that does not, the parts are counted here: the net area of zones without
+    figures, and the part of the plot outside every plan.
+    """
+    capacity = result.capacity
+    if capacity is None or result.is_point:
+        return False, 0.0
+    if hasattr(capacity, "partial"):
+        unknown = getattr(capacity, "unknown_m2", None)
+        return bool(capacity.partial), float(unknown or 0.0)
+    unknown = sum(
+        h.net_area_m2 for h in result.zones if h.capacity is None or set(h.capacity.basis) <= {"unknown"}
+    )
+    unknown += result.uncovered_m2
+    known_any = any(h.capacity is not None and set(h.capacity.basis) - {"unknown"} for h in result.zones)
+    return bool(known_any and unknown > 0.01), float(unknown)
+
+
+def _capacity_facts(result: Lookup, lang: str) -> list[Fact]:
+    """The buildable capacity as facts, under a ``heading`` row, with ``note`` rows where due."""
+    capacity, zones = result.capacity, result.zones
     if capacity is None:
         return []
-    out: list[Fact] = [(_t("section_capacity", lang), "", "heading")]
+    partial, unknown_m2 = partial_capacity(result)
+    heading = _t("section_capacity_partial" if partial else "section_capacity", lang)
+    out: list[Fact] = [(heading, "", "heading")]
     if set(capacity.basis) == {"not_buildable"}:
         nothing = _t("not_buildable", lang)
-        return [*out, (_t("footprint", lang), nothing, None), (_t("floor_area", lang), nothing, None)]
+        return [*out, (term("footprint", lang), nothing, None), (term("floor_area", lang), nothing, None)]
 
     def area(value: float | None) -> str:
-        return _t("unknown", lang) if value is None else fmt_area(value, lang)
+        return _t("unknown", lang) if value is None else words.area(value, lang)
 
     floor_area = area(capacity.max_floor_area_m2)
     if capacity.max_floor_area_m2 is not None:
-        words = [
+        bases = [
             _t(f"basis_{b.replace('×', '_')}", lang) for b in capacity.basis if b in ("cos", "ces×floors")
         ]
-        if words:
-            floor_area += f" ({_t('list_sep', lang).join(dict.fromkeys(words))})"
+        if bases:
+            floor_area += f" ({words.join(dict.fromkeys(bases), lang)})"
     out += [
-        (_t("footprint", lang), area(capacity.max_footprint_m2), None),
-        (_t("floor_area", lang), floor_area, None),
-        (_t("floors", lang), fmt_floors(capacity.max_floors, lang), None),
-        (_t("height", lang), fmt_length(capacity.max_height_m, lang), None),
+        (term("footprint", lang), area(capacity.max_footprint_m2), None),
+        (term("floor_area", lang), floor_area, None),
+        (term("max_floors", lang), words.floors(capacity.max_floors, lang), None),
+        (term("max_height_m", lang), words.length(capacity.max_height_m, lang), None),
     ]
+    if partial:
+        out.append((_t("capacity_partial_note", lang, area=unknown_m2), "", "warn"))
     if len({(z.plan_id, z.zone_code) for z in zones}) > 1:
         out.append((_t("capacity_note_several", lang), "", "note"))
     return out
@@ -372,8 +358,8 @@ _PLAN_COLUMNS = (("col_plan", False, 0.36), ("col_status", False, 0.2), ("col_ap
                  ("col_validity", False, 0.2))  # fmt: skip
 _ZONE_COLUMNS = (
     ("col_zone", False, 0.075), ("col_family", False, 0.23), ("col_area", True, 0.13),
-    ("col_share", True, 0.08), ("col_cos", True, 0.06), ("col_ces", True, 0.06),
-    ("col_floors", True, 0.1), ("col_height", True, 0.09), ("col_min_lot", True, 0.12),
+    ("col_share", True, 0.08), ("term:cos_short", True, 0.06), ("term:ces_short", True, 0.06),
+    ("term:max_floors", True, 0.1), ("term:max_height_m", True, 0.09), ("term:min_lot_m2", True, 0.12),
 )  # fmt: skip
 _RESERVATION_COLUMNS = (
     ("col_number", False, 0.08), ("col_kind", False, 0.14), ("col_label", False, 0.3),
@@ -390,7 +376,9 @@ def _table(
     details: tuple[str | None, ...] = (),
 ) -> Table:
     return Table(
-        head=tuple(_t(key, lang) for key, _, _ in columns),
+        head=tuple(
+            term(key[5:], lang) if key.startswith("term:") else _t(key, lang) for key, _, _ in columns
+        ),
         rows=tuple(rows),
         numeric=tuple(num for _, num, _ in columns),
         widths=tuple(w for _, _, w in columns),
@@ -399,27 +387,23 @@ def _table(
     )
 
 
-def _plans_table(plans: Sequence[PlanStatus], lang: str) -> Table:
+def _plans_table(plans: Sequence[PlanStatus], lang: str, names: dict[str, str]) -> Table:
     rows = []
     for p in plans:
-        status = translate(f"status.{p.status or 'unknown'}", lang)
+        status = translate(f"status.{p.status or STATUS_UNKNOWN}", lang)
+        ref = words.legal_ref(p.approval_ref, lang, names) if p.approval_ref else "—"
         if p.approval_ref and p.approval_date:
-            approval = _t(
-                "approval_value",
-                lang,
-                ref=isolate(p.approval_ref, lang),
-                date=fmt_date(p.approval_date, lang),
-            )
+            approval = _t("approval_value", lang, ref=ref, date=words.date(p.approval_date, lang))
         else:
-            approval = isolate(p.approval_ref, lang) if p.approval_ref else "—"
+            approval = ref
         if p.in_force:
             validity = (
-                _t("in_force_until", lang, date=fmt_date(p.valid_until, lang))
+                _t("in_force_until", lang, date=words.date(p.valid_until, lang))
                 if p.valid_until
                 else _t("in_force", lang)
             )
         elif p.status == "approved" and p.valid_until:
-            validity = _t("not_in_force_since", lang, date=fmt_date(p.valid_until, lang))
+            validity = _t("not_in_force_since", lang, date=words.date(p.valid_until, lang))
         else:
             validity = _t("not_in_force", lang)
         name = f"{_plan_name(p, lang)} ({isolate(p.plan_id, lang)})"
@@ -427,7 +411,7 @@ def _plans_table(plans: Sequence[PlanStatus], lang: str) -> Table:
     return _table(_PLAN_COLUMNS, lang, rows)
 
 
-def _zones_table(result: Lookup, lang: str) -> Table | None:
+def _zones_table(result: Lookup, lang: str, names: dict[str, str]) -> Table | None:
     if not result.zones:
         return None
     rows, swatches, details = [], [], []
@@ -444,13 +428,13 @@ def _zones_table(result: Lookup, lang: str) -> Table | None:
             (
                 isolate(z.zone_code, lang),
                 family_name(z.family, lang),
-                "—" if point else fmt_area(area, lang),
-                "—" if point else fmt_share(share, lang),
-                "—" if r.get("cos") is None else fmt_ratio(float(r["cos"]), lang),
-                "—" if r.get("ces") is None else fmt_ratio(float(r["ces"]), lang),
-                fmt_floors(r.get("max_floors"), lang),
-                fmt_length(r.get("max_height_m"), lang),
-                fmt_area(r.get("min_lot_m2"), lang) if r.get("min_lot_m2") is not None else "—",
+                "—" if point else words.area(area, lang),
+                "—" if point else words.share(share, lang),
+                words.ratio(r.get("cos"), lang),
+                words.ratio(r.get("ces"), lang),
+                words.floors(r.get("max_floors"), lang),
+                words.length(r.get("max_height_m"), lang),
+                words.area(r.get("min_lot_m2"), lang),
             )
         )
         swatches.append(family_colour(z.family))
@@ -466,7 +450,7 @@ def _zones_table(result: Lookup, lang: str) -> Table | None:
             if conditional and conditional != "—":
                 parts.append(_t("uses_conditional", lang, uses=conditional))
             if r.get("article_ref"):
-                parts.append(isolate(str(r["article_ref"]), lang))
+                parts.append(words.legal_ref(str(r["article_ref"]), lang, names))
         details.append(_t("detail_sep", lang).join(parts) if parts else None)
     return _table(_ZONE_COLUMNS, lang, rows, tuple(swatches), tuple(details))
 
@@ -483,10 +467,10 @@ def _reservations_table(result: Lookup, lang: str) -> Table | None:
                 isolate(r.number, lang) if r.number else "—",
                 name_of(RESERVATION_KINDS, r.kind, lang),
                 label,
-                fmt_length(r.road_width_m, lang) if r.road_width_m is not None else "—",
-                "—" if point else fmt_area(r.area_m2, lang),
-                "—" if point else fmt_share(r.share, lang),
-                _t("effect_until", lang, date=fmt_date(r.effect_until, lang)) if r.effect_until else "—",
+                words.length(r.road_width_m, lang),
+                "—" if point else words.area(r.area_m2, lang),
+                "—" if point else words.share(r.share, lang),
+                _t("effect_until", lang, date=words.date(r.effect_until, lang)) if r.effect_until else "—",
             )
         )
     return _table(_RESERVATION_COLUMNS, lang, rows)
@@ -506,7 +490,7 @@ def _alerts(result: Lookup, plan: Plan, lang: str) -> list[Alert]:
                 lang,
                 zone=isolate(str(n["zone_code"]), lang),
                 plan=near_plan,
-                distance=fmt_number(float(n["distance_m"]), lang),
+                distance=float(n["distance_m"]),
             )
         alerts.append(Alert("danger", text))
     for p in result.plans:
@@ -515,7 +499,7 @@ def _alerts(result: Lookup, plan: Plan, lang: str) -> list[Alert]:
             alerts.append(Alert("danger", _t("alert_draft", lang, plan=name)))
         elif p.status == "expired" or (p.status == "approved" and not p.in_force):
             alerts.append(Alert("danger", _t("alert_expired", lang, plan=name)))
-        elif p.status is None:
+        elif p.status in (None, STATUS_UNKNOWN):
             alerts.append(Alert("caution", _t("alert_unknown", lang, plan=name)))
     if plan.illustrative or any(p.illustrative for p in result.plans):
         alerts.append(Alert("caution", _t("illustrative_data", lang)))
@@ -531,7 +515,8 @@ def note_text(
     today = today or dt.date.today()
     reference = reference or note_reference(result, today)
     desk = contacts()["single_window"]
-    facts = _facts(result, lang) + _capacity_facts(result.capacity, result.zones, lang)
+    names = _legal_names(result, plan, lang)
+    facts = _facts(result, lang) + _capacity_facts(result, lang)
     warnings = [_notice_text(w, lang, result.plans) for w in result.warnings if w.key not in _BOXED_NOTICES]
     contact_lines = (
         desk["address"][lang],
@@ -550,7 +535,7 @@ def note_text(
         reference_label=_t("reference", lang),
         reference=isolate(reference, lang),
         date_label=_t("date", lang),
-        date=fmt_date(today, lang),
+        date=words.date(today, lang),
         qr_caption=_t("qr_caption", lang),
         label_sep=_t("label_sep", lang),
         alerts=tuple(_alerts(result, plan, lang)),
@@ -558,10 +543,10 @@ def note_text(
         facts=tuple(facts),
         map_caption=_t("map_caption", lang, crs=isolate(crs_name, lang)),
         plans_heading=_t("section_plans", lang),
-        plans=_plans_table(result.plans, lang) if result.plans else None,
+        plans=_plans_table(result.plans, lang, names) if result.plans else None,
         plans_empty=_t("no_plans", lang),
         zones_heading=_t("section_zones", lang),
-        zones=_zones_table(result, lang),
+        zones=_zones_table(result, lang, names),
         zones_empty=_t("no_zones", lang),
         reservations_heading=_t("section_reservations", lang),
         reservations=_reservations_table(result, lang),
@@ -818,12 +803,13 @@ def qr_svg(reference: str, size_px: int = 96) -> str:
 _CSS = """
 @font-face{font-family:"Note Sans";font-weight:400;src:url(data:font/woff;base64,%(regular)s) format("woff")}
 @font-face{font-family:"Note Sans";font-weight:700;src:url(data:font/woff;base64,%(bold)s) format("woff")}
-@page{size:A4;margin:12mm}
+@page{size:A4;margin:10mm}
 *{box-sizing:border-box}
 body{margin:0;background:#e9edf1;color:%(ink)s;font:13px/1.45 "Note Sans",sans-serif}
-.pages{display:grid;gap:16px;padding:16px;justify-content:center}
-.pages.both{grid-template-columns:repeat(auto-fit,minmax(720px,820px))}
-.note{background:#fff;max-width:820px;padding:28px 34px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
+.pages{display:grid;gap:16px;padding:16px;justify-content:center;grid-template-columns:minmax(0,820px)}
+.pages.both{grid-template-columns:repeat(2,minmax(0,820px))}
+.note{background:#fff;min-width:0;padding:28px 34px;box-shadow:0 1px 4px rgba(0,0,0,.15);
+  container-type:inline-size;overflow-wrap:anywhere}
 .note header{display:flex;justify-content:space-between;gap:18px;
   border-bottom:3px solid %(accent)s;padding-bottom:10px}
 .agency{color:%(accent)s;font-weight:700;font-size:12px;margin:0}
@@ -831,39 +817,57 @@ h1{font-size:24px;margin:2px 0 0;line-height:1.2}
 .subtitle{margin:2px 0 8px;color:%(muted)s}
 .meta{margin:0;font-size:12.5px}
 .meta b{font-weight:700}
-.qr-box{text-align:center;font-size:10px;color:%(muted)s;max-width:120px}
+.qr-box{text-align:center;font-size:10px;color:%(muted)s;max-width:120px;flex:none}
 .qr-box svg{display:block;margin:0 auto 2px}
 .alert{margin:12px 0 0;padding:8px 12px;border:2px solid;border-radius:4px;font-weight:700}
 .alert.danger{color:%(danger)s;border-color:%(danger)s;background:%(danger_fill)s;font-size:14.5px}
 .alert.caution{color:%(caution)s;border-color:%(caution_edge)s;background:%(caution_fill)s}
 h2{font-size:15px;color:%(accent)s;margin:18px 0 6px;padding-bottom:2px;border-bottom:1px solid %(rule)s}
-.plot{display:grid;grid-template-columns:300px 1fr;gap:18px;align-items:start}
+.plot{display:grid;grid-template-columns:300px minmax(0,1fr);gap:18px;align-items:start}
 figure{margin:0}
-figure img{width:300px;height:300px;display:block;border:1px solid #bbb}
+figure img{width:100%%;max-width:300px;height:auto;aspect-ratio:1;display:block;border:1px solid #bbb}
 figcaption{font-size:10.5px;color:%(muted)s;margin-top:4px}
 table{border-collapse:collapse;width:100%%;font-size:12px}
 th,td{padding:4px 6px;text-align:start;vertical-align:top;border-bottom:1px solid %(rule)s}
 thead th{background:%(band)s;font-weight:700;border-bottom:2px solid %(accent)s}
-td.num,th.num{text-align:right;white-space:nowrap}
+td.num,th.num{text-align:end;white-space:nowrap}
 table.facts th{font-weight:400;color:%(muted)s;width:46%%}
 table.facts td{font-weight:700}
 table.facts td.bad{color:%(danger)s}
 table.facts tr.heading th{color:%(accent)s;font-weight:700;padding-top:10px;
   border-bottom:1.5px solid %(accent)s}
 table.facts tr.note th{font-size:10.5px;border-bottom:none}
+table.facts tr.warn th{color:%(caution)s;font-weight:700;background:%(caution_fill)s}
 tr.detail td{font-size:11px;color:#333;padding-top:0;background:#fafbfc}
 .swatch{display:inline-block;width:11px;height:11px;border:1px solid #777;
   margin-inline-end:5px;vertical-align:-1px}
 ul.warnings{margin:0;padding-inline-start:20px}
-.bottom{display:grid;grid-template-columns:1fr 1.2fr;gap:16px;margin-top:16px}
+.bottom{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);gap:16px;margin-top:16px}
 .box{border:1px solid %(rule)s;border-radius:4px;padding:8px 12px;font-size:12px}
 .box h3{margin:0 0 4px;font-size:13px;color:%(accent)s}
 .box p{margin:0}
 .small{font-size:10.5px;color:%(muted)s}
 .disclaimer{border-color:%(accent)s;background:%(panel)s}
 footer{margin-top:12px;font-size:10px;color:%(muted)s;border-top:1px solid %(rule)s;padding-top:4px}
-@media print{body{background:#fff}.pages{display:block;padding:0}
-.note{box-shadow:none;max-width:none;padding:0;break-after:page}}
+/* A narrow note (a phone, or one column of the bilingual page): one column, and each table
+   row as a small card whose cells carry their heading, so that nothing scrolls sideways. */
+@container (max-width:620px){
+.plot,.bottom{grid-template-columns:minmax(0,1fr)}
+table.grid thead{display:none}
+table.grid tr{display:block;border-bottom:1px solid %(rule)s;padding:3px 0}
+table.grid td{display:flex;justify-content:space-between;gap:8px;border:none;padding:1px 4px;
+  text-align:start;white-space:normal}
+table.grid td::before{content:attr(data-label);color:%(muted)s;font-weight:400}
+table.grid td:first-child{font-weight:700}
+table.grid tr.detail td::before{content:none}
+}
+@media (max-width:900px){.pages,.pages.both{grid-template-columns:minmax(0,1fr);padding:0;gap:8px}}
+@media (max-width:520px){.note{padding:14px 12px}h1{font-size:20px}
+.note header{flex-wrap:wrap}}
+@media print{body{background:#fff;font-size:11px}.pages{display:block;padding:0}
+.pages.both{display:grid;grid-template-columns:1fr 1fr;gap:6mm}
+.note{box-shadow:none;max-width:none;padding:0;break-after:page}
+.pages.both .note{break-after:auto;font-size:9px}}
 """
 
 
@@ -883,13 +887,14 @@ def _html_table(table: Table, css_class: str = "") -> str:
             text = _esc(value)
             if j == 0 and table.swatches and table.swatches[i]:
                 text = f'<span class="swatch" style="background:{table.swatches[i]}"></span>{text}'
-            cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
+            label = f' data-label="{_esc(table.head[j])}"'
+            cells.append(f'<td class="num"{label}>{text}</td>' if num else f"<td{label}>{text}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
         if table.details and table.details[i]:
             body.append(
                 f'<tr class="detail"><td colspan="{len(row)}">{_esc(table.details[i] or "")}</td></tr>'
             )
-    cls = f' class="{css_class}"' if css_class else ""
+    cls = f' class="grid {css_class}"'
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
@@ -897,7 +902,7 @@ def _html_note(text: NoteText, map_uri: str, qr: str) -> str:
     alerts = "".join(f'<p class="alert {a.level}" role="alert">{_esc(a.text)}</p>' for a in text.alerts)
     facts = "".join(
         f'<tr class="{status}"><th colspan="2">{_esc(k)}</th></tr>'
-        if status in ("heading", "note")
+        if status in ("heading", "note", "warn")
         else f"<tr><th>{_esc(k)}</th><td{' class=bad' if status == 'bad' else ''}>{_esc(v)}</td></tr>"
         for k, v, status in text.facts
     )

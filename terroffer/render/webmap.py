@@ -31,7 +31,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -42,21 +42,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from terroffer import words
+from terroffer.errors import FilterError, OptionError
 from terroffer.index import plan_in_force
 from terroffer.model import Plan, is_missing, split_uses
 from terroffer.reference import (
     FAMILIES,
     LANGUAGES,
     RESERVATION_KINDS,
-    SECTORS,
     USES,
     name_of,
     normalize_key,
-    query_sector,
     translate,
 )
-from terroffer.render.note import fmt_date, fmt_floors, fmt_length, fmt_number, fmt_ratio, isolate
 from terroffer.render.style import family_colour, family_name, text_direction
+from terroffer.selection import STATUS_UNKNOWN, select_zones
+from terroffer.words import isolate, join, term
 
 if TYPE_CHECKING:
     import folium
@@ -163,7 +164,7 @@ def zone_map(
     import folium
 
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+        raise OptionError("error.map_unknown_language", "lang", value=lang, choices=", ".join(LANGUAGES))
     zones = _select_zones(plan, sectors, communes)
     commune_rows = _select_communes(plan, zones, communes is not None)
     reservations = _select_reservations(plan, commune_rows if communes is not None else None)
@@ -264,40 +265,12 @@ def _as_list(value: str | Iterable[str]) -> list[str]:
 def _select_zones(
     plan: Plan, sectors: str | Iterable[str] | None, communes: str | Iterable[str] | None
 ) -> gpd.GeoDataFrame:
-    zones = plan.zones
-    if sectors is not None:
-        wanted = []
-        for name in _as_list(sectors):
-            sector = query_sector(name)
-            if sector is None:
-                raise ValueError(f"unknown sector {name!r}; use one of {', '.join(SECTORS)}")
-            wanted.append(sector)
-        zones = zones[zones["sector"].isin(wanted)]
-    if communes is not None:
-        zones = zones[zones["commune"].isin(_commune_codes(plan, _as_list(communes)))]
+    """The zones to draw, chosen by :func:`terroffer.selection.select_zones` (every status)."""
+    zones = plan.zones[select_zones(plan, sectors=sectors, communes=communes)]
     zones = zones[~(zones.geometry.isna() | zones.geometry.is_empty)]
     if zones.empty:
-        raise ValueError("no zone to draw: the plan has none in the sectors and communes asked for")
+        raise FilterError("error.map_nothing_to_draw", "sectors, communes")
     return zones
-
-
-def _commune_codes(plan: Plan, names: Sequence[str]) -> list[str]:
-    """Commune codes for codes or names in any language; ValueError for an unknown one."""
-    index: dict[str, str] = {}
-    for row in plan.communes.itertuples():
-        for value in (row.code, row.name_fr, row.name_ar):
-            if isinstance(value, str):
-                index.setdefault(normalize_key(value), row.code)
-    for code in plan.zones["commune"].dropna().unique():
-        index.setdefault(normalize_key(code), code)
-    codes = []
-    for name in names:
-        code = index.get(normalize_key(name))
-        if code is None:
-            known = ", ".join(sorted(str(n) for n in plan.communes["name_fr"].dropna())) or "none"
-            raise ValueError(f"unknown commune {name!r}; the plan has {known}")
-        codes.append(code)
-    return codes
 
 
 def _select_communes(plan: Plan, zones: gpd.GeoDataFrame, filtered: bool) -> gpd.GeoDataFrame:
@@ -571,7 +544,7 @@ def _zone_layer(
 def _m2(value: float, lang: str) -> str:
     """An area in square metres, whole unless it is small: ``20 000 m²``, ``87,5 m²``."""
     decimals = 0 if value >= 1000 or float(value).is_integer() else 1
-    return translate("map.m2", lang, value=fmt_number(value, lang, decimals))
+    return words.area(value, lang, decimals)
 
 
 def _most_common(groups: np.ndarray, values: np.ndarray) -> dict[int, Any]:
@@ -594,29 +567,29 @@ def _zone_popup(rules: dict[str, Any] | None, code: str, family: str, label: str
     rows = []
     if rules:
         figures = (
-            ("map.cos", rules.get("cos"), lambda v: fmt_ratio(v, lang)),
-            ("map.ces", rules.get("ces"), lambda v: fmt_ratio(v, lang)),
-            ("map.floors", rules.get("max_floors"), lambda v: fmt_floors(int(v), lang)),
-            ("map.height", rules.get("max_height_m"), lambda v: fmt_length(v, lang)),
-            ("map.min_lot", rules.get("min_lot_m2"), lambda v: _m2(v, lang)),
+            ("cos_short", rules.get("cos"), lambda v: words.ratio(v, lang)),
+            ("ces_short", rules.get("ces"), lambda v: words.ratio(v, lang)),
+            ("max_floors", rules.get("max_floors"), lambda v: words.floors(int(v), lang)),
+            ("max_height_m", rules.get("max_height_m"), lambda v: words.length(v, lang)),
+            ("min_lot_m2", rules.get("min_lot_m2"), lambda v: _m2(v, lang)),
         )
         rows = [
-            f"<tr><th>{e(translate(k, lang))}</th><td>{e(fmt(v))}</td></tr>"
+            f"<tr><th>{e(term(k, lang))}</th><td>{e(fmt(v))}</td></tr>"
             for k, v, fmt in figures
             if not is_missing(v)
         ]
         if rows:
             out.append("<table>" + "".join(rows) + "</table>")
         for key, column in (
-            ("map.uses_allowed", "allowed_uses"),
-            ("map.uses_conditional", "conditional_uses"),
+            ("allowed_uses", "allowed_uses"),
+            ("conditional_uses", "conditional_uses"),
         ):
             uses = split_uses(rules.get(column))
             if uses is None or (not uses and column == "conditional_uses"):
                 continue
-            names = translate("map.list_sep", lang).join(name_of(USES, u, lang) for u in uses)
+            names = join((name_of(USES, u, lang) for u in uses), lang)
             text = names or translate("map.uses_none", lang)
-            out.append(f'<p class="to-uses"><b>{e(translate(key, lang))}</b>{e(sep)}{e(text)}</p>')
+            out.append(f'<p class="to-uses"><b>{e(term(key, lang))}</b>{e(sep)}{e(text)}</p>')
     if not rules or (not rows and len(out) == 2):
         out.append(f'<p class="to-warn">{e(translate("map.no_rules", lang))}</p>')
     return "".join(out)
@@ -627,7 +600,7 @@ def _plan_line(plan: Plan, plan_id: str, lang: str) -> str:
     e = html.escape
     row = plan.plans[plan.plans["plan_id"] == plan_id]
     if row.empty:
-        unknown = translate("status.unknown", lang)
+        unknown = translate("map.status_unknown_note", lang)
         return f'<p class="to-plan to-warn">{e(isolate(plan_id, lang))} — {e(unknown)}</p>'
     info = {k: (None if is_missing(v) else v) for k, v in row.iloc[0].items()}
     name = info.get("name_ar") if lang == "ar" and info.get("name_ar") else info.get("name_fr") or plan_id
@@ -636,12 +609,14 @@ def _plan_line(plan: Plan, plan_id: str, lang: str) -> str:
     until = info.get("valid_until")
     if in_force:
         validity = (
-            translate("map.in_force_until", lang, date=fmt_date(until, lang))
+            translate("map.in_force_until", lang, date=words.date(until, lang))
             if until
             else translate("map.in_force", lang)
         )
     elif info.get("status") == "approved" and until:
-        validity = translate("map.not_in_force_since", lang, date=fmt_date(until, lang))
+        validity = translate("map.not_in_force_since", lang, date=words.date(until, lang))
+    elif info.get("status") in (None, STATUS_UNKNOWN):
+        validity = translate("map.status_unknown_note", lang)
     else:
         validity = translate("map.not_in_force", lang)
     css = "to-plan" if in_force else "to-plan to-warn"
@@ -749,11 +724,11 @@ def _reservation_detail(facts: tuple[Any, ...], plan_lines: dict[str, str], lang
     width, status, until, beneficiary, plan_id = facts
     cells = []
     if width is not None:
-        cells.append(("map.road_width", fmt_length(float(width), lang)))
+        cells.append(("map.road_width", words.length(float(width), lang)))
     if status in ("planned", "realised"):
         cells.append(("map.reservation_status", translate(f"map.res_{status}", lang)))
     if until is not None:
-        cells.append(("map.effect_until", fmt_date(until, lang)))
+        cells.append(("map.effect_until", words.date(until, lang)))
     if isinstance(beneficiary, str) and beneficiary:
         cells.append(("map.beneficiary", isolate(beneficiary, lang)))
     table = "".join(f"<tr><th>{e(translate(k, lang))}</th><td>{e(v)}</td></tr>" for k, v in cells)
@@ -864,8 +839,16 @@ def _legend_html(
 
 
 def _attribution(plan: Plan, lang: str) -> str:
+    """The map's source line in ``lang``.
+
+    The illustrative sample's sources are said in the catalogue, in each language (the
+    plan table's ``source`` column is the builder's English note); a real plan's
+    sources are the agency's own words, shown as they are.
+    """
+    if plan.illustrative:
+        return html.escape(translate("map.sources_illustrative", lang))
     sources = [str(s) for s in plan.plans["source"].dropna().unique()] or ["terroffer"]
-    text = translate("map.sources", lang, sources="; ".join(sources))
+    text = translate("map.sources", lang, sources=join(sources, lang))
     return html.escape(text)
 
 
@@ -889,7 +872,12 @@ def _tile_provider(basemap: Any) -> Any:
     for name, provider in providers.items():  # "OpenStreetMap" -> "OpenStreetMap.Mapnik"
         if normalize_key(name.split(".")[0]) == wanted:
             return provider
-    raise ValueError(f"unknown basemap {basemap!r}; give an xyzservices name such as 'OpenStreetMap'")
+    from terroffer.reference import nearest_names
+
+    close = nearest_names(basemap, list(providers))
+    raise OptionError(
+        "error.map_unknown_basemap", "basemap", value=basemap, suggestions=", ".join(close) or "—"
+    )
 
 
 def _layer_control_last(m: Any, position: str) -> None:
