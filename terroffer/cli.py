@@ -10,6 +10,7 @@ closes the pipe early (``terroffer offer | head -1``) ends the command quietly (
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import json
 import math
@@ -362,7 +363,12 @@ def _import(args: argparse.Namespace) -> int:
     from terroffer._output import check_output
     from terroffer.io import write_plan
 
-    check_output(args.into)  # before the work: a wrong target is known at once
+    target = Path(args.into)
+    if not target.parent.exists() and not target.parent.is_file():
+        # import has always made the target's folder; make it now so the check below can speak
+        with contextlib.suppress(OSError):  # check_output names the folder that cannot be made
+            target.parent.mkdir(parents=True, exist_ok=True)
+    check_output(target)  # before the work: a wrong target is known at once
     plan = _load(args)
     out = write_plan(plan, args.into)
     _out(

@@ -189,16 +189,17 @@ def test_import_of_a_broken_file_as_a_real_process(tmp_path):
     assert sha256(target) == before
 
 
-def test_bad_arguments_are_argparse_errors(tmp_path, capsys):
-    from terroffer.cli import main
-
-    with pytest.raises(SystemExit) as info:
-        main(["validate"])  # no path
-    assert info.value.code == 2
-    with pytest.raises(SystemExit) as info:
-        main(["import", str(write_format("geojson", tmp_path))])  # no --into
-    assert info.value.code == 2
-    assert "--into" in capsys.readouterr().err
+def test_bad_arguments_are_one_translated_line(tmp_path, capsys):
+    # not argparse's usage block: exit 2 and one line naming what is missing
+    code, out, err = call_cli(capsys, "validate")  # no path
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "path" in err and "terroffer validate --help" in err
+    code, out, err = call_cli(
+        capsys, "--lang", "ar", "import", write_format("geojson", tmp_path)
+    )  # no --into
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "--into" in err and ARABIC_LETTER.search(err)
+    assert "usage:" not in err
 
 
 # ----------------------------------------------------------------------------- exit codes
@@ -340,7 +341,8 @@ def test_import_into_an_impossible_place_is_one_line(tmp_path, capsys):
     code, out, err = call_cli(capsys, "import", source, "--into", target)
     assert code == 2 and out == ""
     assert_one_line_naming(err, target)
-    assert catalogue("fr")["error.write_failed"].split("{reason}")[-1].strip() in err
+    # refused before the plan is read: its folder is a file
+    assert catalogue("fr")["error.output_no_folder"].split("{folder}")[-1].strip() in err
 
 
 def test_import_output_must_be_a_geopackage(tmp_path, capsys):

@@ -26,23 +26,91 @@ def run(*args, env=None):
     )
 
 
+NNBSP = "\u202f"  # French and Arabic group thousands with a narrow no-break space
+
+
 def test_offer_json_and_xlsx(plan_file, tmp_path):
     done = run("--lang", "en", "offer", "--plan", plan_file, "--format", "json")
     assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    document = json.loads(done.stdout)
+    assert document["illustrative"] is True and "Illustrative" in document["notice"]
+    rows = document["rows"]
     villa = next(r for r in rows if r["Zone family"] == "Villas")
     assert villa["Area (ha)"] == pytest.approx(0.6)
     out = tmp_path / "offer.xlsx"
     assert run("offer", "--plan", plan_file, "--format", "xlsx", "--out", out).returncode == 0
-    sheet = openpyxl.load_workbook(out).active
-    assert sheet.max_row == 1 + 3  # header + villa, industry, green (ZT's plan is a draft)
+    book = openpyxl.load_workbook(out)
+    sheet = book.worksheets[0]
+    # the notice, the header, then villa, industry, green (ZT's plan is a draft)
+    assert sheet.max_row == 2 + 3
+    assert "illustratives" in sheet.cell(row=1, column=1).value
+    headers = [c.value for c in sheet[2]]
+    area = sheet.cell(row=3, column=headers.index("Surface (ha)") + 1)
+    assert isinstance(area.value, float) and area.number_format == "#,##0.0"
+    assert not sheet.sheet_view.rightToLeft
+    sources = book["Sources"]
+    licences = {row[2] for row in sources.iter_rows(values_only=True)}
+    assert {"MIT", "CC BY 4.0"} <= licences
+
+
+def test_arabic_workbook_reads_right_to_left(plan_file, tmp_path):
+    out = tmp_path / "offer-ar.xlsx"
+    done = run("--lang", "ar", "offer", "--plan", plan_file, "--format", "xlsx", "--out", out)
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    assert all(ws.sheet_view.rightToLeft for ws in book.worksheets)
+    assert "المصادر" in book.sheetnames
+
+
+def test_offer_table_is_readable_in_the_language(plan_file):
+    done = run("offer", "--plan", plan_file)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "illustratives" in lines[0]
+    villa = next(line for line in lines if "Villas" in line)
+    # 60 m × 100 m = 0,6 ha; floor area min(6,000 × 0.6, 6,000 × 0.3 × 2) = 3 600 m²
+    assert "0,6" in villa and f"3{NNBSP}600" in villa
+    green = next(line for line in lines if "Espaces verts" in line and "Espaces verts et" in line)
+    assert "NaN" not in done.stdout and "nan" not in green
+
+
+def test_offer_csv_starts_with_the_notice(plan_file, tmp_path):
+    out = tmp_path / "offre.csv"
+    done = run("offer", "--plan", plan_file, "--format", "csv", "--out", out)
+    assert done.returncode == 0, done.stderr
+    first, header = out.read_text(encoding="utf-8").splitlines()[:2]
+    assert first.startswith("# ") and "illustratives" in first
+    assert header.startswith("Commune,Secteur")
 
 
 def test_search_json(plan_file):
     done = run("search", "--plan", plan_file, "--use", "villa", "--json")
     assert done.returncode == 0, done.stderr
-    (hit,) = json.loads(done.stdout)
+    document = json.loads(done.stdout)
+    assert document["illustrative"] is True and (document["total"], document["shown"]) == (1, 1)
+    (hit,) = document["rows"]
     assert hit["zone_code"] == "V1" and hit["usable_area_m2"] == pytest.approx(5400)
+
+
+def test_search_text_names_communes_and_plans(plan_file):
+    done = run("search", "--plan", plan_file, "--use", "villa")
+    assert done.returncode == 0, done.stderr
+    row = done.stdout.splitlines()[-1]
+    assert "Témara" in row and "PA de T" in row and "approuvé" in row
+    assert " C1 " not in row and "PA-T" not in row
+    done = run("--lang", "ar", "search", "--plan", plan_file, "--use", "villa")
+    assert "تمارة" in done.stdout and "تصميم التهيئة ت" in done.stdout
+
+
+def test_a_truncated_search_says_how_many_it_left_out(tmp_path):
+    plan = tiny_plan()
+    plan.rules.at[plan.rules.index[plan.rules["zone_code"] == "V1"][0], "allowed_uses"] = ("villa", "hotel")
+    path = tmp_path / "hotels.gpkg"
+    write_plan(plan, path)
+    done = run("search", "--plan", path, "--use", "hotel", "--limit", "1")
+    assert done.returncode == 0, done.stderr
+    # two zones allow hotels (V1 and ZT), one is shown
+    assert done.stdout.splitlines()[-1].startswith("1 zones affichées sur 2")
 
 
 def test_lookup_parcel_json_and_note(plan_file, tmp_path):
@@ -74,7 +142,7 @@ def test_lookup_default_plan_comes_from_the_environment(plan_file):
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        ("B1 1 2\nB2 1 2\nB3 1 2\n", "4"),
+        ("B1 1 2\nB2 1 2\nB3 1 2\n", "3"),  # one distinct corner; a plot needs three
         ("B1 370000 360000\nB2 37x 360000\nB3 370100 360100\nB4 370000 360100\n", "37x"),
         ("B1 370000 360000\nB2 370100 360100\nB3 370100 360000\nB4 370000 360100\n", "B1–B2"),
         ("B1 9000000 360000\nB2 9000100 360000\nB3 9000100 360100\nB4 9000000 360100\n", "9000000"),

@@ -562,6 +562,8 @@ def lookup_text(result: Lookup, lang: str = "fr", plan: Plan | None = None) -> s
     notice = illustrative_notice(plan, lang)
     if notice is None and any(p.illustrative for p in result.plans):
         notice = translate("app.illustrative", lang)
+    if any(getattr(w, "key", None) == "lookup.illustrative" for w in result.warnings):
+        notice = None  # the look-up's own warning says it, at the end, with every warning
     if notice:
         lines.append(notice)
     if result.is_point:
