@@ -56,8 +56,9 @@ def synthetic_file(n_zones: int, seed: int) -> Path:
         sys.path.remove(str(HERE))
 
     path = CACHE / f"synthetic-{n_zones}-seed{seed}.gpkg"
-    generator = Path(synthetic.__file__)
-    if path.exists() and path.stat().st_mtime >= generator.stat().st_mtime:
+    # Stale when the generator or the zoning tables it reads changed since the file was made.
+    made_from = (Path(synthetic.__file__), synthetic.ZONING_FILE)
+    if path.exists() and path.stat().st_mtime >= max(p.stat().st_mtime for p in made_from):
         return path
     print(f"generating {n_zones:,} zones (seed {seed}) -> {path.relative_to(HERE.parent)} ...", flush=True)
     t0 = time.perf_counter()

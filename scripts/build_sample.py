@@ -71,71 +71,22 @@ REFERENCE_TOWNS: tuple[tuple[str, str], ...] = (
 #: Bounding box (lon_min, lat_min, lon_max, lat_max) that keeps GeoNames namesakes out.
 TOWN_SEARCH_BOX = (-7.4, 33.5, -6.5, 34.3)
 
-FAMILY_SECTOR: dict[str, str] = {
-    "villa": "housing",
-    "individual_housing": "housing",
-    "collective_housing": "housing",
-    "economic_housing": "housing",
-    "mixed_centre": "services",
-    "industry": "industry",
-    "tourism": "tourism",
-    "equipment": "equipment",
-    "green": "green",
-    "agriculture": "agriculture",
-    "natural": "natural",
-    "future_urban": "other",
-}
+#: The illustrative zoning this generator and benchmarks/synthetic.py share: plans, codes, uses,
+#: figure ranges, notes and reservation kinds (one definition of each, as data).
+ZONING_FILE = Path(__file__).resolve().with_name("illustrative_zoning.json")
+ZONING: dict = json.loads(ZONING_FILE.read_text(encoding="utf-8"))
+#: The package's family table (the sector of each family), read as a file so that the
+#: generator does not depend on the package importing.
+FAMILIES_FILE = Path(__file__).resolve().parents[1] / "terroffer" / "reference" / "families.json"
+_FAMILY_TABLE: dict = json.loads(FAMILIES_FILE.read_text(encoding="utf-8"))
+
+#: The families the sample draws (those with typical uses), in drawing order, and their sector.
+FAMILY_SECTOR: dict[str, str] = {family: _FAMILY_TABLE[family]["sector"] for family in ZONING["family_uses"]}
 FAMILIES = tuple(FAMILY_SECTOR)
 
 #: zone code -> (family, label_fr, label_ar)
 ZONE_CODES: dict[str, tuple[str, str, str]] = {
-    "V1": ("villa", "Zone de villas, grands lots", "منطقة الفيلات من الصنف الأول"),
-    "V2": ("villa", "Zone de villas", "منطقة الفيلات"),
-    "D": (
-        "individual_housing",
-        "Zone d'habitat individuel continu",
-        "منطقة السكن الفردي المسترسل",
-    ),
-    "HI": ("individual_housing", "Zone d'habitat individuel", "منطقة السكن الفردي"),
-    "B4": (
-        "collective_housing",
-        "Zone d'immeubles R+4",
-        "منطقة العمارات (سفلي + 4 طوابق)",
-    ),
-    "C": ("collective_housing", "Zone d'habitat collectif", "منطقة السكن الجماعي"),
-    "E": ("economic_housing", "Zone d'habitat économique", "منطقة السكن الاقتصادي"),
-    "HE": (
-        "economic_housing",
-        "Zone d'habitat économique et social",
-        "منطقة السكن الاقتصادي والاجتماعي",
-    ),
-    "M": ("mixed_centre", "Zone mixte habitat et commerces", "منطقة مختلطة"),
-    "ZC": (
-        "mixed_centre",
-        "Zone de centralité, commerces et services",
-        "منطقة مركزية للتجارة والخدمات",
-    ),
-    "I1": ("industry", "Zone d'industrie légère", "منطقة الصناعة الخفيفة"),
-    "I2": ("industry", "Zone d'industrie et de logistique", "منطقة الصناعة واللوجستيك"),
-    "ZI": ("industry", "Zone industrielle", "منطقة صناعية"),
-    "ZT": ("tourism", "Zone touristique", "منطقة سياحية"),
-    "ZH": ("tourism", "Zone hôtelière", "منطقة فندقية"),
-    "EQ": ("equipment", "Zone d'équipements publics", "منطقة التجهيزات العمومية"),
-    "EV": ("green", "Espace vert", "مساحة خضراء"),
-    "ZV": ("green", "Zone verte et de loisirs", "منطقة خضراء وترفيهية"),
-    "RA": ("agriculture", "Zone rurale agricole", "المنطقة القروية الفلاحية"),
-    "A": ("agriculture", "Zone agricole", "منطقة فلاحية"),
-    "ZF": ("natural", "Zone forestière", "منطقة غابوية"),
-    "NAE": (
-        "natural",
-        "Zone non aedificandi",
-        "منطقة يمنع فيها البناء",
-    ),
-    "ZU": (
-        "future_urban",
-        "Zone d'urbanisation future",
-        "منطقة التعمير المستقبلي",
-    ),
+    code: (v["family"], v["label_fr"], v["label_ar"]) for code, v in ZONING["zone_codes"].items()
 }
 
 
@@ -172,231 +123,17 @@ class PlanSpec:
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-PLANS: tuple[PlanSpec, ...] = (
+PLANS: tuple[PlanSpec, ...] = tuple(
     PlanSpec(
-        "PA-TEMARA",
-        "PA",
-        "Plan d'aménagement de la ville de Témara",
-        "تصميم التهيئة لمدينة تمارة",
-        "approved",
-        "Décret n° 2-19-512",
-        "2019-10-03",
-        ("Témara",),
-        "all",
-        640,
-        {
-            "villa": ("V1", "V2"),
-            "individual_housing": ("D",),
-            "collective_housing": ("B4", "C"),
-            "economic_housing": ("E",),
-            "mixed_centre": ("M",),
-            "industry": ("I1", "I2"),
-            "tourism": ("ZT",),
-            "equipment": ("EQ",),
-            "green": ("EV",),
-            "agriculture": ("RA",),
-            "natural": ("NAE", "ZF"),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PA-SKHIRATE",
-        "PA",
-        "Plan d'aménagement de la ville de Skhirate",
-        "تصميم التهيئة لمدينة الصخيرات",
-        "approved",
-        "Décret n° 2-20-318",
-        "2020-06-25",
-        ("Skhirate",),
-        "all",
-        380,
-        {
-            "villa": ("V1", "V2"),
-            "individual_housing": ("HI",),
-            "collective_housing": ("C",),
-            "economic_housing": ("HE",),
-            "mixed_centre": ("ZC",),
-            "industry": ("ZI",),
-            "tourism": ("ZT", "ZH"),
-            "equipment": ("EQ",),
-            "green": ("ZV",),
-            "agriculture": ("A",),
-            "natural": ("NAE", "ZF"),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PA-HARHOURA-MERS-EL-KHEIR",
-        "PA",
-        "Plan d'aménagement de Harhoura et Mers El Kheir",
-        "تصميم التهيئة للهرهورة ومرس الخير",
-        "approved",
-        "Décret n° 2-18-784",
-        "2018-11-22",
-        ("Harhoura", "Mers El Kheir"),
-        "all",
-        300,
-        {
-            "villa": ("V1", "V2"),
-            "individual_housing": ("D",),
-            "collective_housing": ("B4",),
-            "economic_housing": ("E",),
-            "mixed_centre": ("M",),
-            "industry": ("I1",),
-            "tourism": ("ZT", "ZH"),
-            "equipment": ("EQ",),
-            "green": ("EV",),
-            "agriculture": ("RA",),
-            "natural": ("NAE", "ZF"),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PA-AIN-ATTIG",
-        "PA",
-        "Plan d'aménagement de la ville de Aïn Attig",
-        "تصميم التهيئة لمدينة عين عتيق",
-        "approved",
-        "Décret n° 2-21-129",
-        "2021-03-18",
-        ("Ain Attig",),
-        "all",
-        280,
-        {
-            "villa": ("V2",),
-            "individual_housing": ("D", "HI"),
-            "collective_housing": ("B4",),
-            "economic_housing": ("E", "HE"),
-            "mixed_centre": ("ZC",),
-            "industry": ("I2", "ZI"),
-            "tourism": ("ZT",),
-            "equipment": ("EQ",),
-            "green": ("EV",),
-            "agriculture": ("A",),
-            "natural": ("NAE", "ZF"),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PA-AIN-EL-AOUDA",
-        "PA",
-        "Plan d'aménagement de la ville de Aïn El Aouda",
-        "تصميم التهيئة لمدينة عين العودة",
-        "expired",
-        "Décret n° 2-12-606",
-        "2012-12-27",
-        ("Ain El Aouda",),
-        "all",
-        270,
-        {
-            "villa": ("V2",),
-            "individual_housing": ("D",),
-            "collective_housing": ("C",),
-            "economic_housing": ("E", "HE"),
-            "mixed_centre": ("M",),
-            "industry": ("I1", "ZI"),
-            "equipment": ("EQ",),
-            "green": ("ZV",),
-            "agriculture": ("RA",),
-            "natural": ("ZF",),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PA-TAMESNA",
-        "PA",
-        "Plan d'aménagement de Tamesna et du centre de Sidi Yahya Zaer",
-        "تصميم التهيئة لتامسنا ومركز سيدي يحيى زعير",
-        "under_study",
-        None,
-        None,
-        ("Sidi Yahya Zaer",),
-        "centres",
-        260,
-        {
-            "villa": ("V2",),
-            "individual_housing": ("HI",),
-            "collective_housing": ("B4", "C"),
-            "economic_housing": ("E", "HE"),
-            "mixed_centre": ("ZC",),
-            "industry": ("ZI",),
-            "equipment": ("EQ",),
-            "green": ("EV",),
-            "natural": ("ZF",),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PDAR-SIDI-YAHYA-ZAER",
-        "PDAR",
-        "Plan de développement des agglomérations rurales de Sidi Yahya Zaer",
-        "تصميم نمو التجمعات القروية لسيدي يحيى زعير",
-        "approved",
-        "Arrêté n° 3021-19",
-        "2019-12-05",
-        ("Sidi Yahya Zaer",),
-        "outside_centres",
-        300,
-        {
-            "villa": ("V2",),
-            "individual_housing": ("HI",),
-            "economic_housing": ("E",),
-            "industry": ("ZI",),
-            "equipment": ("EQ",),
-            "green": ("ZV",),
-            "agriculture": ("RA", "A"),
-            "natural": ("ZF",),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PDAR-SABBAH",
-        "PDAR",
-        "Plan de développement de l'agglomération rurale de Sabbah",
-        "تصميم نمو التجمع القروي لصباح",
-        "approved",
-        "Arrêté n° 1187-17",
-        "2017-05-04",
-        ("Sabbah",),
-        "all",
-        130,
-        {
-            "individual_housing": ("HI",),
-            "economic_housing": ("E",),
-            "industry": ("ZI",),
-            "tourism": ("ZT",),
-            "equipment": ("EQ",),
-            "green": ("ZV",),
-            "agriculture": ("RA", "A"),
-            "natural": ("NAE", "ZF"),
-            "future_urban": ("ZU",),
-        },
-    ),
-    PlanSpec(
-        "PZ-EL-MENZEH-OUMAZZA",
-        "PZ",
-        "Plan de zonage d'El Menzeh et Oumazza",
-        "تصميم التنطيق للمنزه وأم عزة",
-        "under_study",
-        None,
-        None,
-        ("El Menzeh", "Oumazza"),
-        "all",
-        170,
-        {
-            "individual_housing": ("HI",),
-            "industry": ("ZI",),
-            "equipment": ("EQ",),
-            "green": ("ZV",),
-            "agriculture": ("RA", "A"),
-            "natural": ("ZF",),
-            "future_urban": ("ZU",),
-        },
-    ),
+        **{k: v for k, v in p.items() if k not in ("communes", "codes")},
+        communes=tuple(p["communes"]),
+        codes={family: tuple(codes) for family, codes in p["codes"].items()},
+    )
+    for p in ZONING["plans"]
 )
 
 #: Plans and reservations stay in effect this many years after approval.
-VALIDITY_YEARS = 10
+VALIDITY_YEARS = int(ZONING["validity_years"])
 
 
 # --------------------------------------------------------------------------- names
@@ -1202,155 +939,29 @@ def build_zones(
 
 # --------------------------------------------------------------------------- rules
 
-#: family -> (allowed, conditional, forbidden) use codes
+#: family -> (allowed, conditional, forbidden) use codes, ';'-separated as in the layer
 FAMILY_USES: dict[str, tuple[str, str, str]] = {
-    "villa": (
-        "villa;dwelling",
-        "guesthouse;clinic;school",
-        "apartment_block;economic_housing;factory;warehouse;logistics;workshop;fuel_station;supermarket",
-    ),
-    "individual_housing": (
-        "dwelling;shop;cafe",
-        "office;workshop;guesthouse;clinic;restaurant",
-        "factory;warehouse;logistics;agro_industry;apartment_block",
-    ),
-    "collective_housing": (
-        "apartment_block;dwelling;shop;office;cafe;restaurant",
-        "clinic;school;supermarket;parking",
-        "factory;warehouse;logistics;workshop;agro_industry;villa",
-    ),
-    "economic_housing": (
-        "economic_housing;dwelling;shop",
-        "cafe;workshop;school;public_facility",
-        "factory;warehouse;logistics;villa;apartment_block",
-    ),
-    "mixed_centre": (
-        "shop;office;restaurant;cafe;apartment_block;hotel;supermarket;clinic",
-        "parking;fuel_station;public_facility",
-        "factory;warehouse;logistics;agro_industry;villa",
-    ),
-    "industry": (
-        "factory;warehouse;logistics;workshop;office",
-        "agro_industry;fuel_station;restaurant;parking",
-        "dwelling;villa;apartment_block;economic_housing;school;hotel;resort",
-    ),
-    "tourism": (
-        "hotel;resort;restaurant;cafe;guesthouse",
-        "villa;shop;sports;camping;parking",
-        "apartment_block;economic_housing;factory;warehouse;logistics;workshop",
-    ),
-    "equipment": (
-        "public_facility;school;clinic;sports",
-        "parking;cafe",
-        "dwelling;villa;apartment_block;economic_housing;factory;warehouse;logistics",
-    ),
-    "green": (
-        "sports",
-        "cafe;parking",
-        "dwelling;villa;apartment_block;economic_housing;factory;warehouse;logistics;hotel;shop",
-    ),
-    "agriculture": (
-        "farm;dwelling",
-        "agro_industry;guesthouse;camping;fuel_station",
-        "apartment_block;economic_housing;factory;logistics;supermarket",
-    ),
-    "natural": (
-        "",
-        "camping",
-        "dwelling;villa;apartment_block;economic_housing;hotel;resort;factory;warehouse;logistics;farm;shop",
-    ),
-    "future_urban": (
-        "farm",
-        "public_facility",
-        "dwelling;villa;apartment_block;economic_housing;factory;warehouse;logistics;hotel",
-    ),
+    family: (";".join(u["allowed"]), ";".join(u["conditional"]), ";".join(u["forbidden"]))
+    for family, u in ZONING["family_uses"].items()
 }
 
 #: code -> ranges: (cos, ces, floors, min_lot, frontage, setback_road, setback_side);
 #: a range is (low, high); None means the règlement sets no value.
 RULE_RANGES: dict[str, tuple] = {
-    "V1": (None, (0.30, 0.35), (2, 2), (600, 800), (20, 25), (5, 6), (4, 5)),
-    "V2": (None, (0.35, 0.40), (2, 2), (300, 450), (14, 18), (4, 5), (3, 4)),
-    "D": ((2.2, 2.8), (0.70, 0.80), (3, 4), (100, 150), (8, 10), (0, 0), (0, 0)),
-    "HI": ((1.8, 2.4), (0.60, 0.70), (3, 4), (120, 200), (9, 12), (0, 3), (0, 0)),
-    "B4": ((2.0, 2.6), (0.50, 0.60), (5, 5), (400, 1000), (18, 25), (4, 6), (4, 6)),
-    "C": ((2.8, 3.5), (0.45, 0.55), (6, 7), (1000, 2500), (25, 35), (5, 8), (6, 8)),
-    "E": ((2.2, 3.0), (0.75, 0.85), (3, 4), (70, 100), (6, 8), (0, 0), (0, 0)),
-    "HE": ((2.4, 3.0), (0.70, 0.80), (4, 4), (80, 120), (7, 9), (0, 0), (0, 0)),
-    "M": ((2.5, 3.2), (0.60, 0.80), (5, 6), (300, 600), (12, 18), (0, 0), (0, 0)),
-    "ZC": ((3.0, 3.5), (0.60, 0.75), (6, 6), (400, 800), (15, 20), (0, 0), (0, 0)),
-    "I1": ((1.0, 1.4), (0.60, 0.70), (3, 3), (1000, 2000), (20, 30), (5, 8), (4, 5)),
-    "I2": ((0.9, 1.2), (0.55, 0.65), (3, 3), (2000, 5000), (30, 50), (8, 10), (5, 6)),
-    "ZI": ((1.0, 1.3), (0.55, 0.70), (3, 3), (1500, 5000), (25, 40), (6, 10), (5, 6)),
-    "ZT": ((0.30, 0.50), (0.15, 0.25), (2, 3), (10000, 30000), (60, 100), (10, 15), (10, 15)),
-    "ZH": ((0.80, 1.20), (0.25, 0.35), (4, 4), (3000, 5000), (40, 60), (8, 10), (8, 10)),
-    "RA": ((0.01, 0.02), (0.01, 0.02), (2, 2), (10000, 20000), (50, 80), (10, 15), (10, 10)),
-    "A": ((0.01, 0.015), (0.01, 0.015), (2, 2), (20000, 20000), (60, 100), (15, 20), (10, 15)),
+    code: tuple(tuple(r) if r is not None else None for r in ranges.values())
+    for code, ranges in ZONING["rule_ranges"].items()
 }
-FLOOR_HEIGHT_M = 3.0
-GROUND_FLOOR_M = 4.5
+FLOOR_HEIGHT_M = float(ZONING["height_m"]["floor"])
+GROUND_FLOOR_M = float(ZONING["height_m"]["ground_floor"])
+#: family -> a fixed height (m), or the heights to choose from
+FAMILY_HEIGHT_M: dict[str, float | list[float]] = ZONING["height_m"]["by_family"]
 
+_NOTES = ZONING["notes"]
 #: family -> (notes_fr, notes_ar) for the families whose règlement sets no figures
-SPECIAL_NOTES: dict[str, tuple[str, str]] = {
-    "equipment": (
-        "Réservée aux équipements publics ; la constructibilité est fixée par le "
-        "programme de chaque équipement. Pas d'offre aux investisseurs privés.",
-        "مخصصة للتجهيزات العمومية؛ تحدد قابلية البناء حسب برنامج كل تجهيز. غير معروضة على المستثمرين الخواص.",
-    ),
-    "green": (
-        "Non constructible, sauf kiosques et aménagements légers de loisirs.",
-        "غير قابلة للبناء، باستثناء الأكشاك والتهيئات الخفيفة للترفيه.",
-    ),
-    "natural": (
-        "Domaine forestier ou naturel protégé : constructions interdites, sauf "
-        "installations liées à la gestion du site.",
-        "مجال غابوي أو طبيعي محمي: يمنع البناء باستثناء المنشآت المرتبطة بتدبير الموقع.",
-    ),
-    "future_urban": (
-        "Urbanisation différée : la zone sera ouverte par un plan ultérieur ; "
-        "en attendant, seuls les usages agricoles sont admis.",
-        "تعمير مؤجل: يفتح هذا المجال للتعمير بتصميم لاحق؛ وفي انتظار ذلك، لا يسمح إلا بالاستعمالات الفلاحية.",
-    ),
-}
-NAE_NOTES = (
-    "Zone non aedificandi (bande littorale ou servitude) : toute construction est interdite.",
-    "منطقة يمنع فيها البناء (الشريط الساحلي أو ارتفاق): يمنع كل بناء.",
-)
-FAMILY_NOTES: dict[str, tuple[str, str]] = {
-    "villa": ("Villas isolées ou jumelées, R+1.", "فيلات منفردة أو مزدوجة، سفلي + طابق واحد."),
-    "individual_housing": (
-        "Habitat individuel, commerce de proximité admis au rez-de-chaussée.",
-        "سكن فردي، مع السماح بالتجارة في الطابق الأرضي.",
-    ),
-    "collective_housing": (
-        "Immeubles d'habitat collectif, commerces en rez-de-chaussée.",
-        "عمارات للسكن الجماعي، مع محلات تجارية في الطابق الأرضي.",
-    ),
-    "economic_housing": (
-        "Habitat économique sur petits lots.",
-        "سكن اقتصادي على بقع صغيرة.",
-    ),
-    "mixed_centre": (
-        "Commerces et services obligatoires au rez-de-chaussée.",
-        "التجارة والخدمات إلزامية في الطابق الأرضي.",
-    ),
-    "industry": (
-        "Activités industrielles et logistiques ; logement de gardien seul admis.",
-        "أنشطة صناعية ولوجستيكية؛ لا يسمح إلا بسكن الحارس.",
-    ),
-    "tourism": (
-        "Établissements touristiques à faible densité, front de mer préservé.",
-        "مؤسسات سياحية بكثافة ضعيفة، مع الحفاظ على الواجهة البحرية.",
-    ),
-    "agriculture": (
-        "Constructions liées à l'exploitation agricole uniquement.",
-        "البنايات المرتبطة بالاستغلال الفلاحي فقط.",
-    ),
-}
-MISSING_NOTE = (
-    " Valeur non précisée dans le règlement source.",
-    " قيمة غير محددة في الضابط الأصلي.",
-)
+SPECIAL_NOTES: dict[str, tuple[str, str]] = {f: tuple(v) for f, v in _NOTES["without_figures"].items()}
+NAE_NOTES: tuple[str, str] = tuple(_NOTES["non_aedificandi"])
+FAMILY_NOTES: dict[str, tuple[str, str]] = {f: tuple(v) for f, v in _NOTES["family"].items()}
+MISSING_NOTE: tuple[str, str] = tuple(_NOTES["value_missing"])
 
 
 def _short_name(spec: PlanSpec) -> str:
@@ -1439,12 +1050,11 @@ def _rule_values(code: str, family: str, rng: np.random.Generator) -> dict[str, 
     floors = int(rng.integers(floors_r[0], floors_r[1] + 1))
     cos = pick(cos_r, 0.1 if cos_r[0] >= 0.1 else 0.005) if cos_r else round(ces * floors, 2)
     height = GROUND_FLOOR_M + FLOOR_HEIGHT_M * (floors - 1)
-    if family == "villa":
-        height = 8.5
-    elif family == "industry":
-        height = float(rng.choice([12.0, 14.0, 15.0, 16.0, 18.0]))
-    elif family == "agriculture":
-        height = 8.0
+    fixed = FAMILY_HEIGHT_M.get(family)
+    if isinstance(fixed, list):
+        height = float(rng.choice(fixed))
+    elif fixed is not None:
+        height = float(fixed)
     return {
         "cos": round(cos, 3),
         "ces": round(ces, 3),
@@ -1501,73 +1111,14 @@ def build_plans() -> pd.DataFrame:
 
 #: kind -> (number prefix, label_fr, label_ar, beneficiary, area range in ha)
 RESERVATION_KINDS: dict[str, tuple[str, str, str, str, tuple[float, float]]] = {
-    "school": (
-        "EC",
-        "École",
-        "مدرسة",
-        "Ministère de l'Éducation nationale",
-        (0.5, 1.5),
-    ),
-    "health": (
-        "CS",
-        "Centre de santé",
-        "مركز صحي",
-        "Ministère de la Santé et de la Protection sociale",
-        (0.2, 1.0),
-    ),
-    "mosque": (
-        "MQ",
-        "Mosquée",
-        "مسجد",
-        "Ministère des Habous et des Affaires islamiques",
-        (0.2, 0.6),
-    ),
-    "green_space": ("EV", "Espace vert public", "مساحة خضراء عمومية", "Commune", (0.3, 3.0)),
-    "sports": (
-        "SP",
-        "Terrain de sport",
-        "ملعب رياضي",
-        "Ministère de la Jeunesse, de la Culture et de la Communication",
-        (0.8, 3.0),
-    ),
-    "market": ("MA", "Marché", "سوق", "Commune", (0.3, 1.2)),
-    "administration": (
-        "AD",
-        "Annexe administrative",
-        "ملحقة إدارية",
-        "Ministère de l'Intérieur",
-        (0.2, 0.8),
-    ),
-    "parking": ("P", "Parking public", "موقف عمومي للسيارات", "Commune", (0.2, 0.6)),
-    "cemetery": ("CIM", "Cimetière", "مقبرة", "Commune", (1.0, 3.0)),
-    "other": ("EQ", "Équipement public", "تجهيز عمومي", "Commune", (0.2, 2.0)),
+    kind: (v["prefix"], v["label_fr"], v["label_ar"], v["beneficiary"], tuple(v["area_ha"]))
+    for kind, v in ZONING["reservation_kinds"].items()
 }
-URBAN_KIND_P = {
-    "school": 0.2,
-    "health": 0.08,
-    "mosque": 0.12,
-    "green_space": 0.2,
-    "sports": 0.09,
-    "market": 0.06,
-    "administration": 0.07,
-    "parking": 0.08,
-    "cemetery": 0.03,
-    "other": 0.07,
-}
-RURAL_KIND_P = {
-    "school": 0.25,
-    "health": 0.1,
-    "mosque": 0.2,
-    "green_space": 0.05,
-    "sports": 0.08,
-    "market": 0.12,
-    "administration": 0.06,
-    "parking": 0.0,
-    "cemetery": 0.1,
-    "other": 0.04,
-}
-ROAD_WIDTHS = np.array([10.0, 12.0, 15.0, 20.0, 25.0, 30.0, 40.0])
-ROAD_WIDTH_P = np.array([0.18, 0.2, 0.2, 0.17, 0.1, 0.1, 0.05])
+URBAN_KIND_P = {kind: v["urban_weight"] for kind, v in ZONING["reservation_kinds"].items()}
+RURAL_KIND_P = {kind: v["rural_weight"] for kind, v in ZONING["reservation_kinds"].items()}
+ROADS = ZONING["roads"]
+ROAD_WIDTHS = np.array(ROADS["width_m"])
+ROAD_WIDTH_P = np.array(ROADS["weight"])
 MAX_ROAD_CROSSING_M2 = 2500.0
 HOST_FAMILY_WEIGHT = {
     "villa": 1.0,
@@ -1651,14 +1202,15 @@ def build_reservations(
                 continue
             number += 1
             placed.append(strip)
+            wide = width >= ROADS["wide_from_m"]
             rows.append(
                 {
                     "number": f"V-{number}",
                     "kind": "road",
-                    "label_fr": f"Voie projetée de {width:g} m",
-                    "label_ar": f"طريق مبرمجة بعرض {width:g} م",
+                    "label_fr": ROADS["label_fr"].format(width=width),
+                    "label_ar": ROADS["label_ar"].format(width=width),
                     "road_width_m": width,
-                    "beneficiary": "Commune" if width < 25 else "Ministère de l'Équipement et de l'Eau",
+                    "beneficiary": ROADS["wide_beneficiary" if wide else "beneficiary"],
                     "status": "realised" if rng.uniform() < realised_p else "planned",
                     "effect_until": effect,
                     "plan_id": spec.plan_id,
