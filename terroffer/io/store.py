@@ -1,15 +1,26 @@
-"""Write a plan as a canonical GeoPackage, all or nothing.
+"""Write a plan as a canonical GeoPackage, all or nothing, one writer at a time.
 
 The GeoPackage is built in a temporary file beside the target and renamed into place
 only when every layer has been written, so a failed import never damages the file
 that was there before.
+
+Two imports into one target are serialised by an exclusive lock (``fcntl.flock``) on a
+lock file beside it (``.plan.gpkg.lock``): the second waits for the first, up to
+:data:`LOCK_WAIT_S`, then refuses with :class:`~terroffer.errors.DataSourceError`;
+neither result is lost silently. Because only the lock holder writes temporaries, any
+temporary of that target found while holding the lock was left by a killed import: it
+is removed before writing, so litter never outlives the next import.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +29,50 @@ import pyogrio
 from terroffer.errors import DataSourceError
 from terroffer.model import USE_COLUMNS, Plan, join_uses
 
-__all__ = ["write_plan"]
+__all__ = ["LOCK_WAIT_S", "write_plan"]
+
+#: How long (s) an import waits for another one writing the same target.
+LOCK_WAIT_S = 600.0
+_POLL_S = 0.1
+
+
+def _tmp_prefix(target: Path) -> str:
+    return f".{target.name}.tmp-"
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of ``target``: hidden, beside it."""
+    return target.with_name(f".{target.name}.lock")
+
+
+@contextlib.contextmanager
+def _exclusive(target: Path, wait_s: float) -> Iterator[None]:
+    """Hold the target's lock, waiting for another writer up to ``wait_s`` seconds.
+
+    The lock file stays in place: removing it would let a third writer lock a new
+    file while the second still waits on the old one.
+    """
+    fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DataSourceError("error.import_busy", target, seconds=int(wait_s)) from None
+                time.sleep(_POLL_S)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _remove_stale(target: Path) -> None:
+    """Temporaries of ``target`` left by a killed import (only the lock holder writes them)."""
+    for stale in target.parent.glob(_tmp_prefix(target) + "*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _dates_as_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -47,8 +101,11 @@ def _verified_digests(plan: Plan, written: Path) -> dict[str, str]:
     return out
 
 
-def write_plan(plan: Plan, path: str | os.PathLike[str]) -> Path:
+def write_plan(plan: Plan, path: str | os.PathLike[str], *, wait_s: float = LOCK_WAIT_S) -> Path:
     """Write ``plan`` to ``path`` as a GeoPackage with terroffer's five layers.
+
+    Another import writing ``path`` is waited for (up to ``wait_s`` seconds); the
+    temporaries a killed import left beside ``path`` are removed.
 
     Returns
     -------
@@ -58,15 +115,26 @@ def write_plan(plan: Plan, path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     DataSourceError
-        When the file cannot be written; the previous file at ``path`` is left untouched.
+        When the file cannot be written, or another import kept it longer than
+        ``wait_s``; the previous file at ``path`` is left untouched.
     """
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
         raise DataSourceError("error.output_not_gpkg", target)
-    tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".gpkg", dir=target.parent)
+        with _exclusive(target, wait_s):
+            _remove_stale(target)
+            _write(plan, target)
+    except OSError as exc:
+        raise DataSourceError("error.write_failed", target, reason=str(exc).splitlines()[0][:200]) from exc
+    return target
+
+
+def _write(plan: Plan, target: Path) -> None:
+    tmp: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(target), suffix=".gpkg", dir=target.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         tmp.unlink()
@@ -103,4 +171,3 @@ def write_plan(plan: Plan, path: str | os.PathLike[str]) -> Path:
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-    return target
