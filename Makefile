@@ -7,6 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PLAN   ?= data/zoning/skhirat-temara.gpkg
 PORT   ?= 8866
+# The bundled sample is package data; data/zoning/skhirat-temara.gpkg links to it.
+SAMPLE := terroffer/data/skhirat-temara.gpkg
 
 .PHONY: dashboard test lint sample bench clean
 
@@ -32,7 +34,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 sample: $(VENV)/.installed-test
-	$(BIN)/python scripts/build_sample.py --out $(PLAN)
+	$(BIN)/python scripts/build_sample.py --out $(SAMPLE)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_load.py

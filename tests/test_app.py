@@ -51,3 +51,18 @@ def test_map_png_is_a_png_per_language(tiny_plan):
     ar = app.map_png()
     assert fr.startswith(b"\x89PNG") and ar.startswith(b"\x89PNG")
     assert fr != ar
+
+
+def test_dashboards_are_served_from_inside_the_package():
+    # An installed wheel has no source tree around it (tests/test_wheel.py serves one).
+    from pathlib import Path
+
+    import terroffer
+    from terroffer.app.serve import NOTEBOOKS, SHARE
+
+    package = Path(terroffer.__file__).resolve().parent
+    assert NOTEBOOKS.resolve().is_relative_to(package)
+    assert SHARE.resolve().is_relative_to(package)
+    assert (NOTEBOOKS / "explorer.ipynb").exists()
+    # notebooks/ at the top of the repository is the same folder, for the README's paths.
+    assert (package.parent / "notebooks").resolve() == NOTEBOOKS.resolve()
