@@ -17,8 +17,9 @@ import shapely
 from terroffer.capacity import capacity, plausible
 from terroffer.errors import PlotInputError
 from terroffer.index import PlanIndex, plan_in_force, plan_index
+from terroffer.io.territory import check_order
 from terroffer.model import Notice, Plan
-from terroffer.plot_input import Plot, check_order, plot_from_point
+from terroffer.plot_input import Plot, plot_from_point
 from terroffer.reference import BUILDABLE_SECTORS
 
 __all__ = ["Capacity", "Lookup", "PlanStatus", "ReservationHit", "ZoneHit", "lookup", "lookup_points"]
@@ -216,6 +217,8 @@ def _as_plot(plan: Plan, where: Any, order: str | None) -> Plot:
             a, b = float(where[0]), float(where[1])
         except (TypeError, ValueError) as exc:
             raise PlotInputError("error.plot_bad_point", "where") from exc
+        if not (np.isfinite(a) and np.isfinite(b)):
+            raise PlotInputError("error.plot_not_finite", "where", x=str(a), y=str(b))
         return plot_from_point(
             a, b, bounds=plan_bounds(plan), crs=plan.crs, coverage=plan_coverage(plan), order=order
         )

@@ -32,7 +32,8 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from terroffer.errors import CRSError, OptionError, PlotInputError
+from terroffer.errors import CRSError, PlotInputError
+from terroffer.io.territory import ORDERS, check_order
 from terroffer.model import TERRITORY_CRS, Notice
 
 __all__ = [
@@ -53,8 +54,6 @@ FAR_OUTSIDE_M = 50_000
 MAX_CORNERS = 100_000
 #: The largest plot file read (bytes): a table of :data:`MAX_CORNERS` corners is ~3 MB.
 MAX_PLOT_BYTES = 8 * 1024 * 1024
-#: The coordinate orders a caller may name: X (easting) first, or Y (northing) first.
-ORDERS = ("xy", "yx")
 _TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xyz", ".dat", ""}
 _GEO_SUFFIXES = {".geojson", ".json", ".kml", ".kmz", ".dxf", ".gpkg", ".shp"}
 
@@ -78,16 +77,6 @@ class Plot:
     def is_point(self) -> bool:
         """True for a point look-up (no area)."""
         return shapely.get_type_id(self.geometry) == 0
-
-
-def check_order(order: str | None) -> str | None:
-    """``order`` folded to ``"xy"``/``"yx"``, or None; anything else is an :class:`OptionError`."""
-    if order is None:
-        return None
-    folded = str(order).strip().lower().replace("/", "").replace(",", "")
-    if folded not in ORDERS:
-        raise OptionError("error.plot_order", "order", value=str(order)[:20], choices=", ".join(ORDERS))
-    return folded
 
 
 def _to_metric(lonlat: np.ndarray, crs: CRS) -> np.ndarray:

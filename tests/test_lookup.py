@@ -123,3 +123,180 @@ def test_batch_points(plan):
     assert list(out["zone_code"][:3]) == ["V1", "I1", "ZT"]
     assert out["zone_code"].isna().tolist() == [False, False, False, True]
     assert list(out["zone_id"]) == [0, 1, 2, -1]
+
+
+# --------------------------------------------------------------------------- partial capacity
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+def _no_figures_for_i1(rules):
+    for column in ("cos", "ces", "max_floors"):
+        rules[column] = rules[column].where(rules.zone_code != "I1")
+
+
+def _cos_typo_for_i1(rules):
+    rules["cos"] = rules["cos"].mask(rules.zone_code == "I1", -5.0)
+
+
+def _no_rules_for_i1(rules):
+    rules["zone_code"] = rules["zone_code"].replace("I1", "I9")  # the row of another zone
+
+
+def _plan_with_rules(change):
+    p = tiny_plan()
+    change(p.rules)
+    p.invalidate()
+    return p
+
+
+def test_plot_partly_outside_every_plan_has_a_partial_capacity(plan):
+    # 5,000 m²: 2,500 in ZT (COS 0.5, CES 0.25, 3 floors), 2,500 outside every plan.
+    # ZT part: footprint 2,500 x 0.25 = 625; floor area min(2,500 x 0.5, 625 x 3) = 1,250.
+    r = lookup(plan, rect(150, 50, 250, 100))
+    assert r.capacity.max_footprint_m2 == pytest.approx(625)
+    assert r.capacity.max_floor_area_m2 == pytest.approx(1_250)
+    assert r.capacity.partial and r.capacity.unknown_m2 == pytest.approx(2_500)
+    assert "partial_capacity" in r.flags
+    (note,) = [w for w in r.warnings if w.key == "lookup.capacity_partial"]
+    assert f"2{NNBSP}500,0{NBSP}m²" in note.message("fr") and f"5{NNBSP}000,0" in note.message("fr")
+    assert "2,500.0 m²" in note.message("en")
+    d = r.to_dict("fr")["capacity"]
+    assert d["partial"] is True and d["unknown_m2"] == pytest.approx(2_500)
+
+
+def test_zone_whose_rules_give_no_figure_makes_the_capacity_partial():
+    # I1 keeps its row but loses COS, CES and floors. Square x=0..100, y=0..100 with the road:
+    # V1 net 5,400: footprint 1,620, floor area 3,240 (as in the first test); I1 net 3,600 unknown.
+    p = _plan_with_rules(_no_figures_for_i1)
+    r = lookup(p, rect(0, 0, 100, 100))
+    assert r.capacity.max_footprint_m2 == pytest.approx(1_620)
+    assert r.capacity.max_floor_area_m2 == pytest.approx(3_240)
+    assert r.capacity.partial and r.capacity.unknown_m2 == pytest.approx(3_600)
+    i1 = next(z for z in r.zones if z.zone_code == "I1")
+    assert i1.capacity.max_floor_area_m2 is None and i1.capacity.unknown_m2 == pytest.approx(3_600)
+
+
+def test_zone_without_rules_makes_the_capacity_partial():
+    p = _plan_with_rules(_no_rules_for_i1)
+    r = lookup(p, rect(0, 0, 100, 100))
+    assert r.capacity.max_floor_area_m2 == pytest.approx(3_240)
+    assert r.capacity.partial and r.capacity.unknown_m2 == pytest.approx(3_600)
+    assert "lookup.no_rules" in [w.key for w in r.warnings]
+
+
+def test_a_whole_plot_with_figures_is_not_partial(plan):
+    r = lookup(plan, rect(0, 0, 100, 100))
+    assert not r.capacity.partial and r.capacity.unknown_m2 == 0
+    assert "partial_capacity" not in r.flags
+
+
+def test_green_land_has_zero_capacity_not_unknown(plan):
+    r = lookup(plan, rect(0, 100, 100, 150))  # EV: green, not buildable
+    assert r.capacity.max_floor_area_m2 == 0 and r.capacity.basis == ("not_buildable",)
+    assert not r.capacity.partial
+
+
+def test_an_implausible_cos_never_enters_the_capacity():
+    # I1 with COS -5 (a typo): the COS counts as unknown, CES 0.6 x 3 floors still binds.
+    # Square: I1 net 3,600 -> footprint 2,160, floor area 2,160 x 3 = 6,480 (not 3,600 x -5).
+    p = _plan_with_rules(_cos_typo_for_i1)
+    r = lookup(p, rect(0, 0, 100, 100))
+    i1 = next(z for z in r.zones if z.zone_code == "I1")
+    assert i1.capacity.max_floor_area_m2 == pytest.approx(6_480)
+    assert i1.capacity.basis == ("ces×floors",)
+    assert r.capacity.max_floor_area_m2 == pytest.approx(3_240 + 6_480)
+
+
+# --------------------------------------------------------------------------- numbers in words
+
+
+def test_distance_to_the_nearest_zone_is_written_in_km_from_1_km():
+    import shapely
+
+    # 48,194 m east of ZT's east edge (x = 200): 48.194 km, written to one decimal.
+    r = lookup(tiny_plan(), shapely.Point(X0 + 200 + 48_194, Y0 + 50))
+    (note,) = [w for w in r.warnings if w.key == "lookup.outside"]
+    assert note.params["distance"] == pytest.approx(48_194)
+    assert f"48,2{NBSP}km" in note.message("fr")
+    assert "48.2 km" in note.message("en")
+    assert "48,2" in note.message("ar") and "كلم" in note.message("ar")
+    near = lookup(tiny_plan(), shapely.Point(X0 + 250, Y0 + 50))  # 50 m
+    assert f"50{NBSP}m" in next(w for w in near.warnings if w.key == "lookup.outside").message("fr")
+
+
+def test_minimum_lot_and_frontage_are_numbers_in_each_language(plan):
+    r = lookup(plan, rect(0, 60, 10, 80))  # 200 m² net, V1 asks 300 m²
+    (note,) = [w for w in r.warnings if w.key == "lookup.below_min_lot"]
+    assert note.params == {"net": pytest.approx(200), "min": 300}
+    assert f"200,0{NBSP}m²" in note.message("fr") and f"300,0{NBSP}m²" in note.message("fr")
+    assert "200.0 m²" in note.message("en")
+    assert "200,0" in note.message("ar") and "م²" in note.message("ar")
+    narrow = lookup(plan, rect(0, 55, 10, 100))  # 10 m of frontage, V1 asks 12 m
+    (front,) = [w for w in narrow.warnings if w.key == "lookup.below_min_frontage"]
+    assert isinstance(front.params["frontage"], float)
+    assert f"12{NBSP}m" in front.message("fr") and "12 m" in front.message("en")
+
+
+def test_area_outside_every_plan_is_written_with_its_unit(plan):
+    r = lookup(plan, rect(150, 50, 250, 100))
+    (note,) = [w for w in r.warnings if w.key == "lookup.partly_outside"]
+    assert f"2{NNBSP}500,0{NBSP}m²" in note.message("fr")
+    assert "2,500.0 m²" in note.message("en")
+
+
+# --------------------------------------------------------------------------- what `where` may be
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "372000 367000",
+        (1.0, 2.0, 3.0),
+        [],
+        None,
+        ("a", "b"),
+        (float("nan"), Y0),
+        (X0, float("inf")),
+        {"x": X0, "y": Y0},
+    ],
+)
+def test_a_bad_where_is_a_plot_input_error(plan, where):
+    from terroffer.errors import PlotInputError
+
+    with pytest.raises(PlotInputError) as info:
+        lookup(plan, where)
+    for lang in ("fr", "ar", "en"):
+        message = info.value.message(lang)
+        assert message.startswith("where") and "\n" not in message and "{" not in message
+
+
+def test_a_geometry_that_cannot_be_a_plot_is_refused(plan):
+    import shapely
+
+    from terroffer.errors import PlotInputError
+
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 10, Y0 + 10), (X0 + 10, Y0), (X0, Y0 + 10)])
+    for geom in (
+        shapely.LineString([(X0, Y0), (X0 + 10, Y0)]),
+        shapely.Polygon(),
+        shapely.Point(float("nan"), Y0),
+        bowtie,
+    ):
+        with pytest.raises(PlotInputError):
+            lookup(plan, geom)
+
+
+def test_a_bad_order_is_an_option_error(plan):
+    from terroffer.errors import OptionError
+
+    with pytest.raises(OptionError):
+        lookup(plan, (X0 + 30, Y0 + 20), order="up")
+
+
+def test_order_yx_swaps_a_geometry(plan):
+    import shapely
+
+    # The point (x=30, y=20) of V1, given Y first.
+    r = lookup(plan, shapely.Point(Y0 + 20, X0 + 30), order="yx")
+    assert [z.zone_code for z in r.zones] == ["V1"]

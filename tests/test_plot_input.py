@@ -158,3 +158,173 @@ def test_points_in_lonlat_and_lambert():
     assert p.is_point and [w.key for w in p.warnings] == ["plot.degrees"]
     with pytest.raises(PlotInputError):
         plot_from_point(2.35, 48.85, bounds=BOUNDS, lonlat=True)  # Paris
+
+
+# --------------------------------------------------------------------------- as surveyors write them
+
+# A right triangle with legs of 40 m: 40 x 40 / 2 = 800 m².
+TRIANGLE = CORNERS[:3]
+
+
+def _french(v):
+    """372145.2 as a French surveyor types it: ``372 145,20``."""
+    return f"{v:,.2f}".replace(",", " ").replace(".", ",")
+
+
+_ARABIC_INDIC = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n".join(f"B{i} {_french(x)} {_french(y)}" for i, (x, y) in enumerate(CORNERS)),  # 372 145,20
+        "\n".join(
+            f"B{i};{_french(x)};{_french(y)}".replace(" ", "\u00a0") for i, (x, y) in enumerate(CORNERS)
+        ),
+        "\n".join(
+            f"B{i}\t{_french(x)}\t{_french(y)}".replace(" ", "\u202f") for i, (x, y) in enumerate(CORNERS)
+        ),
+        "\n".join(f"B{i} {x:.8E} {y:.8e}" for i, (x, y) in enumerate(CORNERS)),  # 3.72145200E+05
+        "\n".join(f"B{i} {x:.2f} {y:.2f}".translate(_ARABIC_INDIC) for i, (x, y) in enumerate(CORNERS)),
+        "\n".join(f"{i + 1} {x:.2f} {y:.2f}" for i, (x, y) in enumerate(CORNERS)),  # a number as label
+        "\n".join(f"{i + 1} {_french(x)} {_french(y)}" for i, (x, y) in enumerate(CORNERS)),
+        "\n".join(f"B{i}, {x:.2f}, {y:.2f}" for i, (x, y) in enumerate(CORNERS)),  # comma and space
+        "\n".join(f"B{i} {x:.2f} {y:.2f} 45.20 borne" for i, (x, y) in enumerate(CORNERS)),  # Z and remark
+        "Coordonnées Lambert Nord Maroc\n" + table(CORNERS),  # a title is not a Y-first header
+    ],
+)
+def test_numbers_as_surveyors_write_them(text):
+    plot = read_corner_table(text, bounds=BOUNDS)
+    assert plot.geometry.area == pytest.approx(1600)
+    assert shapely.get_coordinates(plot.geometry)[:, 0].min() == pytest.approx(372145.20)
+    assert len(plot.corners) == 4
+
+
+def test_three_corners_are_a_triangular_plot():
+    plot = read_corner_table(table(TRIANGLE), bounds=BOUNDS)
+    assert plot.geometry.area == pytest.approx(800)
+    assert plot.corners == ("B1", "B2", "B3")
+
+
+def test_corners_on_one_line_are_refused():
+    line = [(372145.0, 367210.0), (372155.0, 367220.0), (372165.0, 367230.0)]
+    with pytest.raises(PlotInputError) as info:
+        read_corner_table(table(line), source="ligne.txt", bounds=BOUNDS)
+    assert info.value.key == "error.plot_flat"
+    assert "ligne.txt" in info.value.message("ar")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1256"])
+def test_table_files_in_every_encoding(tmp_path, encoding):
+    path = tmp_path / "parcelle.txt"
+    path.write_bytes(("النقطة X Y\n" + table(CORNERS, fmt="ب{i} {x:.2f} {y:.2f}")).encode(encoding))
+    plot = read_plot(path, bounds=BOUNDS)
+    assert plot.geometry.area == pytest.approx(1600)
+    assert plot.corners[0] == "ب1"
+
+
+def _circle_table(n, radius, swap=None):
+    """A regular n-gon around (360 000, 350 000), corners labelled B0, B1, ... (one per line)."""
+    import numpy as np
+
+    t = np.arange(n) * 2 * np.pi / n
+    xy = np.column_stack([360_000 + radius * np.cos(t), 350_000 + radius * np.sin(t)])
+    if swap is not None:
+        i, j = swap
+        xy[[i, j]] = xy[[j, i]]
+    return "\n".join(f"B{k} {x:.4f} {y:.4f}" for k, (x, y) in enumerate(xy))
+
+
+def test_a_table_of_20000_corners_is_answered():
+    import math
+
+    n, r = 20_000, 300.0
+    plot = read_corner_table(_circle_table(n, r), bounds=BOUNDS)
+    # the area of a regular n-gon inscribed in a circle of radius r: n/2 r² sin(2π/n)
+    assert plot.geometry.area == pytest.approx(n / 2 * r**2 * math.sin(2 * math.pi / n), abs=0.5)
+    assert len(plot.corners) == n
+
+
+def test_the_first_crossing_of_a_large_table_is_named():
+    # Corners 5000 and 15000 (opposite on the circle) exchanged: side B4999–B5000 now runs
+    # across the circle from corner 4999 to the place of 15000, and side B15000–B15001 from
+    # the place of 5000 to corner 15001. Their ends interleave around the circle, so they
+    # cross; no side before B4999–B5000 crosses anything.
+    text = _circle_table(20_000, 300.0, swap=(5000, 15000))
+    with pytest.raises(PlotInputError) as info:
+        read_corner_table(text, source="grand.txt", bounds=BOUNDS)
+    assert info.value.key == "error.plot_self_crossing"
+    assert info.value.params["first"] == "B4999–B5000"
+    assert info.value.params["second"] == "B15000–B15001"
+    assert info.value.params["line"] == 15_001
+
+
+def test_too_many_corners_are_refused(monkeypatch):
+    import terroffer.plot_input as plot_input
+
+    monkeypatch.setattr(plot_input, "MAX_CORNERS", 10)
+    with pytest.raises(PlotInputError) as info:
+        read_corner_table(_circle_table(11, 100.0), source="trop.txt", bounds=BOUNDS)
+    assert info.value.key == "error.plot_too_many_corners"
+    assert "10" in info.value.message("fr") and "trop.txt" in info.value.message("fr")
+
+
+# --------------------------------------------------------------------------- order of X and Y
+
+
+def test_order_yx_reads_the_first_number_as_y():
+    swapped = table([(y, x) for x, y in CORNERS])
+    plot = read_corner_table(swapped, bounds=BOUNDS, order="yx")
+    assert shapely.get_coordinates(plot.geometry)[:, 0].min() == pytest.approx(372145.20)
+    assert plot.swapped is None and plot.warnings == ()
+
+
+def test_a_table_without_header_keeps_x_first_and_the_other_reading():
+    # Both readings fall inside BOUNDS (x 340-380 km, y 330-376 km): nothing tells them apart.
+    plot = read_corner_table(table(CORNERS), bounds=BOUNDS)
+    assert shapely.get_coordinates(plot.geometry)[:, 0].min() == pytest.approx(372145.20)
+    assert shapely.get_coordinates(plot.swapped)[:, 0].min() == pytest.approx(367210.55)
+    assert plot.swapped.area == pytest.approx(1600)
+    # A header naming the columns, or an explicit order, says which reading is meant.
+    assert read_corner_table(table(CORNERS, header="Borne X Y"), bounds=BOUNDS).swapped is None
+    assert read_corner_table(table(CORNERS), bounds=BOUNDS, order="xy").swapped is None
+
+
+def test_a_point_in_xy_keeps_the_other_reading_unless_the_order_is_given():
+    p = plot_from_point(372150, 367220, bounds=BOUNDS, lonlat=False)
+    assert (p.geometry.x, p.geometry.y) == (372150, 367220)
+    assert (p.swapped.x, p.swapped.y) == (367220, 372150)
+    q = plot_from_point(372150, 367220, bounds=BOUNDS, lonlat=False, order="yx")
+    assert (q.geometry.x, q.geometry.y) == (367220, 372150) and q.swapped is None
+
+
+def test_a_bad_order_is_an_option_error():
+    from terroffer.errors import OptionError
+
+    with pytest.raises(OptionError):
+        read_corner_table(table(CORNERS), bounds=BOUNDS, order="zx")
+    with pytest.raises(OptionError):
+        plot_from_point(372150, 367220, bounds=BOUNDS, order="lonlat")
+
+
+def test_points_that_are_not_finite_are_refused():
+    for a, b in [(float("nan"), 367220.0), (372150.0, float("inf"))]:
+        with pytest.raises(PlotInputError) as info:
+            plot_from_point(a, b, bounds=BOUNDS, lonlat=False)
+        assert info.value.key == "error.plot_not_finite"
+
+
+# --------------------------------------------------------------------------- GeoJSON in Lambert
+
+
+def test_geojson_in_lambert_without_crs_member_is_inferred(tmp_path):
+    # GDAL reads such a file as WGS84: 372145 "degrees" would be refused or misplaced.
+    ring = [list(c) for c in [*CORNERS, CORNERS[0]]]
+    path = _geojson(tmp_path / "lambert.geojson", {"type": "Polygon", "coordinates": [ring]})
+    plot = read_plot(path, bounds=BOUNDS)
+    assert plot.geometry.area == pytest.approx(1600)
+    assert shapely.get_coordinates(plot.geometry)[:, 0].min() == pytest.approx(372145.20)
+    assert [w.key for w in plot.warnings] == ["plot.crs_inferred"]
+    assert "EPSG:26191" in plot.warnings[0].message("fr")
+    assert plot.swapped is not None  # no CRS, no order: both readings fall inside BOUNDS
+    assert read_plot(path, bounds=BOUNDS, order="xy").swapped is None
