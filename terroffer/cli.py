@@ -401,7 +401,7 @@ def _port(args: argparse.Namespace) -> int:
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
-            raise OptionError("error.option_port_busy", "--port", value=port) from None
+            raise OptionError("error.option_port_busy", "--port", value=str(port)) from None
     return port
 
 
