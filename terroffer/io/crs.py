@@ -133,7 +133,10 @@ def infer_crs(bounds: Bounds, source: object, territory_crs: str = TERRITORY_CRS
     raise CRSError(
         "error.crs_unknown",
         source,
-        bounds=", ".join(f"{v:.0f}" for v in bounds),
+        xmin=bounds[0],
+        ymin=bounds[1],
+        xmax=bounds[2],
+        ymax=bounds[3],
         territory=territory_crs,
     )
 
