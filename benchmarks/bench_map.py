@@ -46,7 +46,7 @@ from pathlib import Path
 import folium
 
 import terroffer
-from terroffer.render.webmap import zone_map
+from terroffer import zone_map
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"

@@ -22,8 +22,8 @@ from pathlib import Path
 import shapely
 
 import terroffer
-from terroffer._lookup import lookup
-from terroffer.render.note import note_html, note_pdf, note_text, plot_map_png
+from terroffer import lookup, note_html, note_pdf
+from terroffer.render.note import note_text, plot_map_png
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "zoning" / "skhirat-temara.gpkg"

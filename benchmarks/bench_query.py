@@ -22,8 +22,7 @@ import pandas as pd
 import shapely
 
 import terroffer
-from terroffer._lookup import lookup, lookup_points
-from terroffer._offer import offer
+from terroffer import lookup, lookup_points, offer
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     naive = timed(naive_offer, range(10))
     row("offer (whole plan)", ours, naive, "< 100 ms")
 
-    from terroffer.render.note import note_pdf
+    from terroffer import note_pdf  # drawn lazily: fpdf2 loads only here
 
     result = lookup(plan, squares[0])
     note_pdf(result, plan, None, lang="fr")  # fonts and imports, once
