@@ -36,6 +36,7 @@ __all__ = [
     "localize",
     "number",
     "ratio",
+    "scale",
     "share",
     "term",
 ]
@@ -120,6 +121,16 @@ def distance(value_m: float | None, lang: str) -> str:
     if abs(v) >= KM_FROM_M:
         return _unit("km", lang, number(v / 1_000, lang, 1))
     return _unit("m", lang, number(v, lang, 0))
+
+
+def scale(value_m: float, lang: str) -> str:
+    """A round length on a scale bar, without a useless ``,0``: ``500 m``, ``2 km``, ``2,5 km``."""
+    v = float(value_m)
+    if abs(v) >= KM_FROM_M:
+        km = v / 1_000
+        decimals = len(f"{km:.3f}".rstrip("0").partition(".")[2])
+        return _unit("km", lang, number(km, lang, decimals))
+    return _unit("m", lang, number(v, lang, _auto_decimals(v)))
 
 
 def share(value: float | None, lang: str, decimals: int = 1) -> str:

@@ -19,8 +19,9 @@ import subprocess
 import pytest
 from PIL import Image
 
+from terroffer.errors import FilterError, OptionError
+from terroffer.reference import OFFERED_SECTORS
 from terroffer.render.charts import (
-    OFFERED_SECTORS,
     area_by_sector_chart,
     capacity_chart,
     per_inhabitant_chart,
@@ -28,7 +29,8 @@ from terroffer.render.charts import (
 from terroffer.render.static import FONT_FAMILY, overview_figure, save_figure, static_map
 from tests.tiny import rect, tiny_plan
 
-NBSP = "\u00a0"
+NBSP = NB = "\u00a0"  # between a number and its unit
+NNB = "\u202f"  # between thousands
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,7 @@ def test_scale_bar_label_matches_the_bar_drawn(plan):
     left = min(p.get_x() for p in segments)
     right = max(p.get_x() + p.get_width() for p in segments)
     assert right - left == pytest.approx(100.0)
-    assert _texts(fig, "scale-bar-label") == ["0", "50", "100 m"]
+    assert _texts(fig, "scale-bar-label") == ["0", "50", f"100{NB}m"]
     width = abs(fig.axes[0].get_xlim()[1] - fig.axes[0].get_xlim()[0])
     assert 455 <= width < 909
 
@@ -99,7 +101,7 @@ def test_arabic_map_reads_right_to_left(plan):
     assert title.get_fontfamily()[0] == FONT_FAMILY
     _, labels = _legend_labels(fig, "legend-families")
     assert labels == ["الفيلات", "الصناعة واللوجستيك", "السياحة", "المساحات الخضراء والترفيه"]
-    assert _texts(fig, "scale-bar-label")[-1] == "100 م"
+    assert _texts(fig, "scale-bar-label")[-1] == f"100{NB}م"
     # the legend panel is on the left, the map on the right
     legend_x = fig.legends[0].get_bbox_to_anchor().x0 / fig.bbox.width
     assert legend_x < 0.5 < fig.axes[0].get_position().x0 + fig.axes[0].get_position().width / 2
@@ -121,10 +123,15 @@ def test_map_highlight_and_bad_names(plan):
     assert "Selection" in symbols
     fig = static_map(plan, highlight=rect(10, 10, 20, 20), lang="en")
     assert "Selection" in _legend_labels(fig, "legend-symbols")[1]
-    with pytest.raises(ValueError, match="Rabat"):
+    # the one zone filter's errors: a FilterError (a ValueError too), translated, with the nearest names
+    with pytest.raises(FilterError, match="Rabat"):
         static_map(plan, communes=["Rabat"])
-    with pytest.raises(ValueError, match="casinos"):
-        static_map(plan, sectors=["casinos"])
+    with pytest.raises(FilterError) as bad:
+        static_map(plan, sectors=["tourisme balneaire"])
+    assert "Tourisme" in bad.value.message("fr")
+    with pytest.raises(FilterError) as bad_chart:
+        per_inhabitant_chart(plan, sector="logment")
+    assert "Logement" in bad_chart.value.message("fr") or "housing" in bad_chart.value.message("fr")
 
 
 def test_map_into_given_axes_draws_no_furniture_around_it(plan):
@@ -207,18 +214,21 @@ def test_area_chart_stacks_sectors_in_hectares(plan):
     ax = fig.axes[0]
     # one commune; housing, industry, green in the reference order of sectors
     assert _bar_widths(ax) == [[0.6], [0.4], [0.5]]
-    assert _texts(fig, "bar-label") == ["1,5 ha"]
+    assert _texts(fig, "bar-label") == [f"1,5{NB}ha"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Témara"]
     assert _texts(fig, "title") == ["Surface zonée par secteur et par commune"]
     _, labels = _legend_labels(fig, "legend")
     assert labels == ["Habitat et immobilier", "Industrie", "Espaces verts"]
-    assert "Zones des plans approuvés" in " ".join(_texts(fig, "subtitle"))
+    # by default the plans in force and those whose status is unknown (selection.OFFER_STATUSES)
+    assert "Zones des plans approuvés et des plans au statut inconnu" in " ".join(_texts(fig, "subtitle"))
+    only = area_by_sector_chart(plan, lang="fr", statuses=["approuvé"])  # a status named in French
+    assert "Zones des plans approuvés ·" in " ".join(_texts(only, "subtitle"))
 
 
 def test_area_chart_of_the_offered_sectors_and_in_percent(plan):
     fig = area_by_sector_chart(plan, sectors=OFFERED_SECTORS)
     assert _bar_widths(fig.axes[0]) == [[0.6], [0.4]]
-    assert _texts(fig, "bar-label") == ["1,0 ha"]
+    assert _texts(fig, "bar-label") == [f"1,0{NB}ha"]
     fig = area_by_sector_chart(plan, share=True)
     widths = _bar_widths(fig.axes[0])
     assert [w[0] for w in widths] == pytest.approx([40.0, 100 * 0.4 / 1.5, 100 * 0.5 / 1.5])
@@ -229,10 +239,13 @@ def test_capacity_chart_in_square_metres_below_a_million(plan):
     ax = fig.axes[0]
     # sectors sorted by capacity, the largest at the top: housing 3,600 m², industry 6,000 m²
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Habitat et immobilier", "Industrie"]
-    assert _texts(fig, "bar-label") == [f"3{NBSP}600 m²", f"6{NBSP}000 m²"]
+    assert _texts(fig, "bar-label") == [f"3{NNB}600{NB}m²", f"6{NNB}000{NB}m²"]
     assert ax.get_xlabel() == "Surface de plancher maximale (m²)"
     notes = " ".join(_texts(fig, "notes")).replace("\n", " ")
-    assert "1 zone(s) sans COS" in notes and "Espaces verts" in notes
+    # the one capacity rule: min(area × COS, area × CES × floors); EV (green) is not buildable,
+    # so its capacity is 0, not unknown: no zone is left out
+    assert "le plus petit de COS et CES × niveaux" in notes
+    assert "sans COS" not in notes
 
 
 def test_per_inhabitant_chart(plan):
@@ -278,10 +291,21 @@ def test_map_draws_every_zone_once(plan):
 
 
 def test_scale_bar_numbers_are_written_the_language_way():
-    from terroffer.render.static import _km, nice_length
+    from terroffer.render.static import nice_length
+    from terroffer.words import scale
 
+    nb = "\u00a0"
     assert nice_length(94) == 50 and nice_length(103) == 100 and nice_length(4_400) == 2_000
-    assert _km(2_500, "fr") == "2,5 km"
-    assert _km(2_500, "ar") == "2,5 كلم"
-    assert _km(2_500, "en") == "2.5 km"
-    assert _km(500, "fr") == "500 m"
+    assert scale(2_500, "fr") == f"2,5{nb}km"
+    assert scale(2_500, "ar") == f"2,5{nb}كلم"
+    assert scale(2_500, "en") == "2.5 km"
+    assert scale(500, "fr") == f"500{nb}m"
+    assert scale(20_000, "fr") == f"20{nb}km"  # a round number keeps its zero
+    assert scale(1_250, "fr") == f"1,25{nb}km"
+
+
+def test_save_figure_refuses_other_formats_in_the_language(plan, tmp_path):
+    with pytest.raises(OptionError) as bad:
+        save_figure(static_map(plan), tmp_path / "map.jpg")
+    assert ".jpg" in bad.value.message("fr") and ".png, .svg, .pdf" in bad.value.message("fr")
+    assert "الصيغ" in bad.value.message("ar")

@@ -19,23 +19,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from terroffer import words
 from terroffer._offer import offer
 from terroffer.model import Plan
-from terroffer.reference import FAMILIES, SECTORS, translate
-from terroffer.render.note import fmt_number
+from terroffer.reference import FAMILIES, OFFERED_SECTORS, SECTORS, translate
 from terroffer.render.static import (
     FONT_FAMILY,
     INK,
     MUTED,
     figure_renderer,
     font_context,
-    join_names,
     new_figure,
-    sector_keys,
+    sector_list,
     source_block,
     title_block,
 )
 from terroffer.render.style import family_colour, family_name, sector_colour, sector_name
+from terroffer.selection import OFFER_STATUSES, resolve_statuses
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,8 +47,6 @@ __all__ = ["CHART_SIZE", "OFFERED_SECTORS", "area_by_sector_chart", "capacity_ch
 CHART_SIZE = (12.0, 7.5)
 _GRID = "#d9d9d9"
 _LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
-#: The sectors open to private investment (housing, industry, services, tourism).
-OFFERED_SECTORS = tuple(k for k, v in SECTORS.items() if v.get("offered"))
 
 
 def _table(
@@ -65,12 +63,23 @@ def _commune_label(table: pd.DataFrame, lang: str) -> pd.Series:
 
 def _scope(statuses: Sequence[str] | None, lang: str) -> str:
     """Which plans a chart counts, in words."""
-    if statuses is None:
+    wanted = resolve_statuses(statuses)
+    if wanted is None:
         return translate("charts.scope_all", lang)
-    if list(statuses) == ["approved"]:
+    if list(wanted) == ["approved"]:
         return translate("charts.scope_approved", lang)
-    words = join_names((translate(f"status.{s}", lang) for s in statuses), lang)
-    return translate("charts.scope_some", lang, statuses=words)
+    if set(wanted) == set(OFFER_STATUSES):
+        return translate("charts.scope_offer", lang)
+    names = words.join((translate(f"status.{s}", lang) for s in wanted), lang)
+    return translate("charts.scope_some", lang, statuses=names)
+
+
+def _status_note(table: pd.DataFrame, lang: str) -> list[str]:
+    """A note when the chart counts zones of plans whose status is unknown (marked, not hidden)."""
+    if "zones_status_unknown" not in table:
+        return []
+    count = int(pd.to_numeric(table["zones_status_unknown"], errors="coerce").fillna(0).sum())
+    return [translate("charts.status_unknown", lang, count=count)] if count else []
 
 
 def _missing_communes(
@@ -85,7 +94,7 @@ def _missing_communes(
         return None
     col = "name_ar" if lang == "ar" else "name_fr"
     names = [str(n) if isinstance(n, str) else str(c) for n, c in zip(rows[col], rows["code"], strict=True)]
-    return translate("charts.missing_communes", lang, communes=join_names(names, lang))
+    return translate("charts.missing_communes", lang, communes=words.join(names, lang))
 
 
 def _layout(
@@ -130,7 +139,7 @@ def _tick_formatter(lang: str) -> Any:
             return [self(v) for v in values]
 
         def __call__(self, x: float, pos: int | None = None) -> str:
-            return fmt_number(x, lang, self.decimals if x != 0 else 0)
+            return words.number(x, lang, self.decimals if x != 0 else 0)
 
     return TickFormatter()
 
@@ -219,7 +228,7 @@ def area_by_sector_chart(
     sectors: Iterable[str] | None = None,
     share: bool = False,
     communes: Iterable[str] | None = None,
-    statuses: Sequence[str] | None = ("approved",),
+    statuses: Sequence[str] | None = OFFER_STATUSES,
     table: pd.DataFrame | None = None,
     title: str | None = None,
     figsize: tuple[float, float] = CHART_SIZE,
@@ -240,8 +249,8 @@ def area_by_sector_chart(
     communes
         Only these communes (codes or names); all by default.
     statuses
-        The plan statuses counted, as in :func:`terroffer.offer`; the approved plans by
-        default. The subtitle says which.
+        The plan statuses counted, as in :func:`terroffer.offer`; plans in force and plans of
+        unknown status by default. The subtitle says which.
     table
         The offer, when already computed (with these ``communes`` and ``statuses``).
     title
@@ -257,21 +266,22 @@ def area_by_sector_chart(
 
     Raises
     ------
-    ValueError
-        When a sector is unknown.
+    FilterError
+        When a sector is unknown (with the nearest names).
     """
     from matplotlib.patches import Patch
 
-    keys = sector_keys(sectors)
+    keys = sector_list(sectors)
     table = _table(plan, table, communes, statuses)
     if keys is not None:
         table = table[table["sector"].isin(keys)]
     with font_context():
         fig = new_figure(figsize)
         notes = [n for n in [_missing_communes(plan, table["commune"], communes, lang)] if n]
+        notes += _status_note(table, lang)
         subtitle = [_scope(statuses, lang)]
         if keys is not None:
-            subtitle.append(join_names((sector_name(k, lang) for k in keys), lang))
+            subtitle.append(words.join((sector_name(k, lang) for k in keys), lang))
         subtitle.append(translate("charts.area.unit_share" if share else "charts.area.unit", lang))
         default_title = "charts.area.title_offered" if keys is not None else "charts.area.title"
         ax, box = _layout(
@@ -300,7 +310,7 @@ def area_by_sector_chart(
         ax.set_ylim(-0.6, len(pivot) - 0.4)
         xlabel = translate("charts.area.xlabel_share" if share else "charts.area.xlabel", lang)
         _style_axes(ax, lang, xlabel)
-        texts = [translate("charts.ha", lang, value=fmt_number(v, lang, _decimals(v))) for v in totals]
+        texts = [words.hectares(v * 10_000, lang, _decimals(v)) for v in totals]
         _bar_labels(ax, ys, left, texts, lang)
         handles = [Patch(facecolor=sector_colour(s), label=sector_name(s, lang)) for s in order]
         _legend(fig, box, handles, translate("charts.legend.sectors", lang), lang)
@@ -312,7 +322,7 @@ def capacity_chart(
     *,
     lang: str = "fr",
     communes: Iterable[str] | None = None,
-    statuses: Sequence[str] | None = ("approved",),
+    statuses: Sequence[str] | None = OFFER_STATUSES,
     table: pd.DataFrame | None = None,
     title: str | None = None,
     figsize: tuple[float, float] = CHART_SIZE,
@@ -328,7 +338,7 @@ def capacity_chart(
     communes
         Only these communes (codes or names); all by default.
     statuses
-        The plan statuses counted; the approved plans by default.
+        The plan statuses counted; plans in force and plans of unknown status by default.
     table
         The offer, when already computed (with these ``communes`` and ``statuses``).
     title
@@ -348,11 +358,11 @@ def capacity_chart(
     table = _table(plan, table, communes, statuses)
     with font_context():
         fig = new_figure(figsize)
-        notes = [translate("charts.capacity.definition", lang)]
+        notes = [translate("charts.capacity.definition", lang), *_status_note(table, lang)]
         no_cos = table[table["zones_capacity_unknown"] > 0]
         if not no_cos.empty:
             by_sector = no_cos.groupby("sector")["zones_capacity_unknown"].sum()
-            names = join_names((sector_name(s, lang) for s in SECTORS if s in by_sector.index), lang)
+            names = words.join((sector_name(s, lang) for s in SECTORS if s in by_sector.index), lang)
             notes.append(translate("charts.capacity.no_cos", lang, count=int(by_sector.sum()), sectors=names))
         data = table.dropna(subset=["max_floor_area_m2"])
         data = data[data["max_floor_area_m2"] > 0]
@@ -388,9 +398,9 @@ def capacity_chart(
         ax.set_ylim(-0.6, len(pivot) - 0.4)
         _style_axes(ax, lang, translate(f"charts.capacity.xlabel{unit}", lang))
         if millions:
-            texts = [translate("charts.million_m2", lang, value=fmt_number(v, lang, 1)) for v in left]
+            texts = [translate("charts.million_m2", lang, value=words.number(v, lang, 1)) for v in left]
         else:
-            texts = [translate("charts.m2", lang, value=fmt_number(v, lang)) for v in left]
+            texts = [words.area(v, lang, 0) for v in left]
         _bar_labels(ax, ys, left, texts, lang)
         handles = [Patch(facecolor=family_colour(f), label=family_name(f, lang)) for f in families]
         _legend(fig, box, handles, translate("charts.legend.families", lang), lang)
@@ -403,7 +413,7 @@ def per_inhabitant_chart(
     sector: str = "housing",
     lang: str = "fr",
     communes: Iterable[str] | None = None,
-    statuses: Sequence[str] | None = ("approved",),
+    statuses: Sequence[str] | None = OFFER_STATUSES,
     table: pd.DataFrame | None = None,
     title: str | None = None,
     figsize: tuple[float, float] = CHART_SIZE,
@@ -421,7 +431,7 @@ def per_inhabitant_chart(
     communes
         Only these communes (codes or names); all by default.
     statuses
-        The plan statuses counted; the approved plans by default.
+        The plan statuses counted; plans in force and plans of unknown status by default.
     table
         The offer, when already computed (with these ``communes`` and ``statuses``).
     title
@@ -437,17 +447,15 @@ def per_inhabitant_chart(
 
     Raises
     ------
-    ValueError
-        When the sector is unknown.
+    FilterError
+        When the sector is unknown (with the nearest names).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from terroffer.reference import query_sector
-
-    key = query_sector(sector)
-    if key is None:
-        raise ValueError(f"unknown sector {sector!r}: see terroffer.reference.SECTORS")
+    if not isinstance(sector, str):
+        raise TypeError("per_inhabitant_chart draws one sector: give its id or name as a string")
+    (key,) = sector_list(sector) or [sector]
     table = _table(plan, table, communes, statuses)
     rows = table[table["sector"] == key]
     pop = pd.to_numeric(rows["population_2024"], errors="coerce")
@@ -455,14 +463,14 @@ def per_inhabitant_chart(
     rows = rows[pop.notna() & (pop > 0)]
     with font_context():
         fig = new_figure(figsize)
-        notes = [translate("charts.per_inhabitant.definition", lang)]
+        notes = [translate("charts.per_inhabitant.definition", lang), *_status_note(rows, lang)]
         missing = _missing_communes(plan, rows["commune"], communes, lang)
         if missing:
             notes.append(missing)
         if not no_pop.empty:
             names = sorted(set(_commune_label(no_pop, lang)))
             notes.append(
-                translate("charts.per_inhabitant.no_population", lang, communes=join_names(names, lang))
+                translate("charts.per_inhabitant.no_population", lang, communes=words.join(names, lang))
             )
         sname = sector_name(key, lang)
         ax, box = _layout(
@@ -494,13 +502,14 @@ def per_inhabitant_chart(
         ax.set_ylim(-0.6, len(per) - 0.4)
         _style_axes(ax, lang, translate("charts.per_inhabitant.xlabel", lang))
         texts = [
-            translate("charts.m2_per_inhabitant", lang, value=fmt_number(v, lang, _decimals(v))) for v in left
+            translate("charts.m2_per_inhabitant", lang, value=words.number(v, lang, _decimals(v)))
+            for v in left
         ]
         _bar_labels(ax, ys, left, texts, lang)
         overall = float(area.to_numpy().sum() / people.sum())
         ax.axvline(overall, color=INK, lw=1.2, ls=(0, (5, 3)), zorder=3)
         average = translate(
-            "charts.per_inhabitant.overall", lang, value=fmt_number(overall, lang, _decimals(overall))
+            "charts.per_inhabitant.overall", lang, value=words.number(overall, lang, _decimals(overall))
         )
         handles: list[Any] = [Patch(facecolor=family_colour(f), label=family_name(f, lang)) for f in families]
         handles.append(Line2D([], [], color=INK, lw=1.2, ls=(0, (5, 3)), label=average))

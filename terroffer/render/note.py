@@ -49,7 +49,8 @@ __all__ = ["NOTE_LANGUAGES", "note_html", "note_pdf", "note_reference"]
 #: Languages a note is written in; ``both`` is French and Arabic, one after the other.
 NOTE_LANGUAGES = ("fr", "ar", "en", "both")
 
-#: Notices that the note shows as a coloured box rather than in the list of points of attention.
+#: Notices that the note shows elsewhere than in the list of points of attention: as a coloured
+#: box (plan status, outside, illustrative data) or beside the capacity figures (partial).
 _BOXED_NOTICES = frozenset(
     {
         "lookup.illustrative",
@@ -57,6 +58,7 @@ _BOXED_NOTICES = frozenset(
         "lookup.plan_expired",
         "lookup.plan_status_unknown",
         "lookup.outside",
+        "lookup.capacity_partial",
     }
 )
 
@@ -859,6 +861,7 @@ table.grid td{display:flex;justify-content:space-between;gap:8px;border:none;pad
   text-align:start;white-space:normal}
 table.grid td::before{content:attr(data-label);color:%(muted)s;font-weight:400}
 table.grid td:first-child{font-weight:700}
+table.grid tr.detail td{font-weight:400}
 table.grid tr.detail td::before{content:none}
 }
 @media (max-width:900px){.pages,.pages.both{grid-template-columns:minmax(0,1fr);padding:0;gap:8px}}

@@ -27,9 +27,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from terroffer import words
+from terroffer.errors import OptionError
 from terroffer.model import Plan
-from terroffer.reference import FAMILIES, normalize_key, query_sector, translate
+from terroffer.reference import FAMILIES, SECTORS, translate
 from terroffer.render.style import family_colour, family_name, sector_name
+from terroffer.selection import resolve_communes, resolve_sectors, select_zones
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,15 +45,12 @@ __all__ = [
     "FONT_FAMILY",
     "MAP_SIZE",
     "bundled_font",
-    "commune_codes",
     "figure_renderer",
     "font_context",
-    "join_names",
     "new_figure",
     "nice_length",
     "overview_figure",
     "save_figure",
-    "sector_keys",
     "source_block",
     "source_lines",
     "static_map",
@@ -122,11 +122,6 @@ def font_context() -> Iterator[None]:
         }
     ):
         yield
-
-
-def join_names(names: Iterable[str], lang: str) -> str:
-    """Names in a list, with the Arabic comma in Arabic."""
-    return ("، " if lang == "ar" else ", ").join(names)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -279,55 +274,23 @@ def _commune_name(row: Any, lang: str) -> str:
     return str(name)
 
 
-def commune_codes(plan: Plan, communes: Iterable[str] | str | None) -> list[str] | None:
-    """Codes of the communes named by code or by name in any language, in the order given.
+def commune_list(plan: Plan, communes: Iterable[str] | str | None) -> list[str] | None:
+    """Codes of the communes named (any language), in the plan's order; None stays None.
 
-    Raises
-    ------
-    ValueError
-        When a name matches no commune of the plan; the message lists the known ones.
+    The names are resolved by :func:`terroffer.selection.resolve_communes`, the one zone
+    filter: an unknown name raises its :class:`~terroffer.errors.FilterError`.
     """
-    if communes is None:
+    codes = resolve_communes(plan, communes)
+    if codes is None:
         return None
-    if isinstance(communes, str):
-        communes = [communes]
-    index: dict[str, str] = {}
-    for row in plan.communes[["code", "name_fr", "name_ar"]].itertuples(index=False):
-        for value in row:
-            if isinstance(value, str) and value:
-                index.setdefault(normalize_key(value), str(row.code))
-    for code in plan.zones["commune"].dropna().unique():
-        index.setdefault(normalize_key(code), str(code))
-    out: list[str] = []
-    for name in communes:
-        code = index.get(normalize_key(name))
-        if code is None:
-            known = ", ".join(str(n) for n in plan.communes["name_fr"].dropna())
-            raise ValueError(f"unknown commune {name!r}; the plan has: {known}")
-        if code not in out:
-            out.append(code)
-    return out
+    order = [str(c) for c in plan.communes["code"]] + sorted(codes)
+    return [c for c in dict.fromkeys(order) if c in codes]
 
 
-def sector_keys(sectors: Iterable[str] | str | None) -> list[str] | None:
-    """Sector ids for sector ids or names in any language; None stays None.
-
-    Raises
-    ------
-    ValueError
-        When a name is no sector.
-    """
-    if sectors is None:
-        return None
-    if isinstance(sectors, str):
-        sectors = [sectors]
-    out = []
-    for s in sectors:
-        key = query_sector(s)
-        if key is None:
-            raise ValueError(f"unknown sector {s!r}: see terroffer.reference.SECTORS")
-        out.append(key)
-    return out
+def sector_list(sectors: Iterable[str] | str | None) -> list[str] | None:
+    """Sector ids for ids or names in any language, in the catalogue's order; None stays None."""
+    keys = resolve_sectors(sectors)
+    return None if keys is None else [s for s in SECTORS if s in keys]
 
 
 # --------------------------------------------------------------------------- geometry helpers
@@ -405,18 +368,6 @@ def _fit_extent(bounds: Sequence[float], box_w_in: float, box_h_in: float, margi
     return (cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)
 
 
-def _short(value: float, lang: str) -> str:
-    """A scale bar's number: ``2,5`` in French and Arabic, ``2.5`` in English."""
-    text = f"{value:g}"
-    return text if lang == "en" else text.replace(".", ",")
-
-
-def _km(length_m: float, lang: str) -> str:
-    if length_m >= 1000:
-        return translate("static.km", lang, value=_short(length_m / 1000, lang))
-    return translate("static.m", lang, value=_short(length_m, lang))
-
-
 def _scale_bar(ax: Axes, lang: str) -> Any:
     """Four black and white segments, at the lower corner away from the text's start."""
     from matplotlib.patches import Rectangle
@@ -457,7 +408,11 @@ def _scale_bar(ax: Axes, lang: str) -> Any:
         )
     ticks = (0.0, length / 2, length)
     for t in ticks:
-        label = _km(t, lang) if t == length else _short(t / 1000 if length >= 1000 else t, lang)
+        if t == length:
+            label = words.scale(t, lang)
+        else:  # the inner ticks without their unit, in the last tick's unit
+            shown = t / 1000 if length >= 1000 else t
+            label = words.number(shown, lang, len(f"{shown:.3f}".rstrip("0").partition(".")[2]))
         ax.text(
             left + t,
             base + bar_h * 1.6,
@@ -557,7 +512,7 @@ def _map_title(plan: Plan, codes: list[str] | None, lang: str) -> str:
     else:
         rows = plan.communes[plan.communes["code"].isin(codes)]
         names = [_commune_name(r, lang) for _, r in rows.iterrows()] or list(codes)
-        where = join_names(names, lang)
+        where = words.join(names, lang)
     return translate("static.map_title", lang, where=where)
 
 
@@ -608,19 +563,15 @@ def static_map(
 
     Raises
     ------
-    ValueError
-        When a commune or a sector is unknown.
+    FilterError
+        When a commune or a sector is unknown (with the nearest names).
     """
-    codes = commune_codes(plan, communes)
-    keys = sector_keys(sectors)
+    codes = commune_list(plan, communes)
+    keys = sector_list(sectors)
     rtl = lang == "ar"
     zones = plan.zones
     geoms = np.asarray(zones.geometry.array, dtype=object)
-    in_focus = np.ones(len(zones), dtype=bool)
-    if codes is not None:
-        in_focus &= zones["commune"].isin(codes).to_numpy()
-    if keys is not None:
-        in_focus &= zones["sector"].isin(keys).to_numpy()
+    in_focus = select_zones(plan, communes=codes, sectors=keys)
     com = plan.communes
     com_geoms = np.asarray(com.geometry.array, dtype=object)
     focus_com = com["code"].isin(codes).to_numpy() if codes is not None else np.ones(len(com), dtype=bool)
@@ -660,7 +611,7 @@ def static_map(
 def _map_subtitle(plan: Plan, zones: Any, in_focus: np.ndarray, keys: list[str] | None, lang: str) -> str:
     subtitle = _plans_subtitle(plan, zones.loc[in_focus, "plan_id"].dropna().unique(), lang)
     if keys is not None:
-        names = join_names((sector_name(s, lang) for s in keys), lang)
+        names = words.join((sector_name(s, lang) for s in keys), lang)
         subtitle = translate("static.sectors_shown", lang, sectors=names) + " — " + subtitle
     return subtitle
 
@@ -924,16 +875,13 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = FIGURE_DPI) -> Path
 
     Raises
     ------
-    ValueError
-        For any other extension.
+    OptionError
+        For any other extension (a ValueError too).
     """
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(
-            f"{path}: cannot save a figure as {path.suffix or 'a file without extension'}; "
-            "use .png, .svg or .pdf"
-        )
+        raise OptionError("error.figure_format", path, suffix=path.suffix or "—", formats=", ".join(FORMATS))
     path.parent.mkdir(parents=True, exist_ok=True)
     # dates and the software's version left out so that the same figure gives the same file
     metadata: dict[str, Any] = {
