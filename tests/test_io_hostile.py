@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 
@@ -297,3 +298,42 @@ def test_every_hostile_input_in_one_sweep(tmp_path):
             load_plan(path)
         except TerrofferError as exc:
             assert os.path.basename(path) in exc.message("fr"), path
+
+
+# ----------------------------------------------------------------------------- damaged stores
+
+
+def store_with(path: Path, **layers: object) -> Path:
+    """A GeoPackage with the given layers (a zones layer and a rules table make it a store)."""
+    for name, frame in layers.items():
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+    return path
+
+
+def test_a_store_whose_zones_are_a_plain_table(tmp_path):
+    path = store_with(tmp_path / "plan.gpkg", zones=pd.DataFrame({"zone_code": ["V1"]}), rules=RULES)
+    with pytest.raises(DataSourceError) as info:
+        load_plan(path)
+    assert info.value.key == "error.no_geometry"
+
+
+@pytest.mark.parametrize("layer", ["reservations", "communes"])
+def test_a_store_with_a_layer_that_lost_its_geometry(tmp_path, layer):
+    path = write_canonical_gpkg(tmp_path / "plan.gpkg")
+    pyogrio.write_dataframe(pd.DataFrame({"code": ["x"]}), path, layer=layer, driver="GPKG")
+    with pytest.raises(DataSourceError) as info:
+        load_plan(path)
+    assert info.value.key == "error.store_layer_not_spatial" and info.value.params["layer"] == layer
+    assert_names(info.value, path)
+
+
+def test_a_store_with_no_zone_or_only_points(tmp_path):
+    empty = store_with(tmp_path / "vide.gpkg", zones=zones_frame().iloc[:0], rules=RULES)
+    with pytest.raises(DataSourceError) as info:
+        load_plan(empty)
+    assert info.value.key == "error.no_features"
+    point = gpd.GeoDataFrame({"zone_code": ["V1"]}, geometry=[shapely.Point(X0, Y0)], crs="EPSG:26191")
+    points = store_with(tmp_path / "points.gpkg", zones=point, rules=RULES)
+    with pytest.raises(DataSourceError) as info:
+        load_plan(points)
+    assert info.value.key == "error.no_polygons"

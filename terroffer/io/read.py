@@ -187,7 +187,15 @@ def _load_store(
     the store's recorded digest proves the geometry is the one terroffer verified.
     """
     warn: list[Notice] = []
+    spatial = {str(n) for n, g in pyogrio.list_layers(fmt.path) if g is not None}
+    if "zones" not in spatial:
+        raise DataSourceError("error.no_geometry", path)
+    for name in ("reservations", "communes"):
+        if name in names and name not in spatial:
+            raise DataSourceError("error.store_layer_not_spatial", path, layer=name)
     raw, digest = read_layer_with_digest(fmt.path, "zones", columns=list(ZONE_COLUMNS))
+    if len(raw) == 0:
+        raise DataSourceError("error.no_features", path)
     meta = _store_meta(fmt.path, names)
     verified = meta.get("zones_verified") == digest and order != "yx"
     repairs: list[Problem] = []
@@ -205,6 +213,8 @@ def _load_store(
     target = metric_crs(raw.crs, _lonlat_bounds(raw, header_bounds), territory_crs)
     zones, zone_repairs = _prepare_polygons(raw, target, dedupe_on=["zone_code"], verified=verified)
     repairs += zone_repairs
+    if zones.empty:
+        raise DataSourceError("error.no_polygons", path)
     if rules_source is not None:
         rules = _rules_from(rules_source, path)
         warn.append(Notice("warn.rules_replaced", {"source": path.name, "rules": _name_of(rules_source)}))
@@ -456,6 +466,8 @@ def _settle_crs(
     read X-first and Y-first alike, the X-first reading is kept and the ambiguity said.
     """
     box = _bounds(raw, bounds)
+    if not all(np.isfinite(box)):
+        raise DataSourceError("error.no_features", path)
     if user_crs is not None:
         if not fits(box, user_crs):
             looks = looks_like(box, territory_crs)
