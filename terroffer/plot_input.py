@@ -24,6 +24,7 @@ import math
 import os
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -584,12 +585,17 @@ def _read_geo_plot(
     from terroffer.io.detect import detect_format
 
     try:
-        fmt = detect_format(p)
-        layers = [str(n) for n, _ in pyogrio.list_layers(fmt.path)]
-        frames = [pyogrio.read_dataframe(fmt.path, layer=name) for name in layers]
+        # GDAL's warnings (a ring it closed itself) become notices, not lines above the answer
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fmt = detect_format(p)
+            layers = [str(n) for n, _ in pyogrio.list_layers(fmt.path)]
+            # "fix" closes a ring left open (as phones draw them); nothing else is repaired
+            frames = [pyogrio.read_dataframe(fmt.path, layer=name, on_invalid="fix") for name in layers]
     except Exception as exc:  # GDAL reports bad files with several exception types
         reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
         raise PlotInputError("error.plot_unreadable", p, reason=reason) from exc
+    closed_by_gdal = any("closed ring" in str(w.message) for w in caught)
     geoms: list[shapely.Geometry] = []
     src_crs = None
     for frame in frames:
@@ -617,6 +623,8 @@ def _read_geo_plot(
     if int(shapely.get_num_coordinates(np.asarray(polys, dtype=object)).sum()) > MAX_CORNERS:
         raise PlotInputError("error.plot_too_many_corners", p, max=MAX_CORNERS)
     notes: list[Notice] = []
+    if closed_by_gdal:
+        notes.append(Notice("plot.ring_closed", {"source": p.name}))
     if len(polys) > 1:
         notes.append(Notice("plot.several_polygons", {"source": p.name, "count": len(polys)}))
     geom = shapely.union_all(polys)

@@ -328,3 +328,14 @@ def test_geojson_in_lambert_without_crs_member_is_inferred(tmp_path):
     assert "EPSG:26191" in plot.warnings[0].message("fr")
     assert plot.swapped is not None  # no CRS, no order: both readings fall inside BOUNDS
     assert read_plot(path, bounds=BOUNDS, order="xy").swapped is None
+
+
+def test_a_ring_gdal_closes_itself_is_said_not_warned(tmp_path, recwarn):
+    # The ring of the 40 m square without its closing corner: GDAL closes it (with a
+    # RuntimeWarning that would print above the answer); the plot says so instead.
+    ring = [list(c) for c in CORNERS]
+    path = _geojson(tmp_path / "ouvert.geojson", {"type": "Polygon", "coordinates": [ring]})
+    plot = read_plot(path, bounds=BOUNDS, order="xy")
+    assert plot.geometry.area == pytest.approx(1600)
+    assert "plot.ring_closed" in [w.key for w in plot.warnings]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
