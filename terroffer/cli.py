@@ -350,12 +350,20 @@ def _load(args: argparse.Namespace) -> Any:
 
 def _validate(args: argparse.Namespace) -> int:
     from terroffer._validate import validate
+    from terroffer.render.tables import illustrative_notice
 
-    report = validate(_load(args))
+    plan = _load(args)
+    report = validate(plan)
+    notice = illustrative_notice(plan, args.lang)
     if args.json:
-        _out(json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=2))
+        document = report.to_dict(args.lang)
+        if isinstance(document, dict):
+            document.setdefault("illustrative", bool(plan.illustrative))
+            document.setdefault("notice", notice)
+        _out(json.dumps(document, ensure_ascii=False, indent=2, default=str))
     else:
-        _out(report.to_text(args.lang))
+        text = report.to_text(args.lang)
+        _out(text if not notice or notice in text else f"{text}\n{notice}")
     return report.exit_code
 
 

@@ -606,8 +606,7 @@ def lookup_text(result: Lookup, lang: str = "fr", plan: Plan | None = None) -> s
         if not main_rules or z.net_area_m2 > main_rules.get("_net", -1):
             main_rules = {**rules, "_net": z.net_area_m2}
         if not rules:
-            lines.append("  " + t("lookup.no_rules", zone=z.zone_code, plan=z.plan_id))
-            continue
+            continue  # the look-up's warnings say the zone has no rules, once
         lines.append(
             "  "
             + t(
