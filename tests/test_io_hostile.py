@@ -337,3 +337,54 @@ def test_a_store_with_no_zone_or_only_points(tmp_path):
     with pytest.raises(DataSourceError) as info:
         load_plan(points)
     assert info.value.key == "error.no_polygons"
+
+
+# ----------------------------------------------------------------------------- parts and columns
+
+
+@pytest.mark.parametrize(("ext", "part"), [("mif", ".mid"), ("tab", ".dat"), ("tab", ".map")])
+def test_a_mapinfo_table_missing_a_part_says_which(tmp_path, ext, part):
+    path = tmp_path / f"zonage.{ext}"
+    pyogrio.write_dataframe(zones_frame(), path, driver="MapInfo File")
+    path.with_suffix(part).unlink()
+    with pytest.raises(DataSourceError) as info:
+        load_plan(path)
+    assert info.value.key == "error.mapinfo_part_missing"
+    assert part in info.value.message("fr") and "MapInfo" in info.value.message("en")
+
+
+def test_a_zone_code_column_with_no_value_is_named(tmp_path):
+    frame = zones_frame()[["zone_code", "geometry"]].assign(zone_code=None)
+    path = tmp_path / "zonage.gpkg"
+    pyogrio.write_dataframe(frame, path, driver="GPKG")
+    with pytest.raises(SchemaError) as info:
+        load_plan(path)
+    assert info.value.key == "error.zone_code_empty" and info.value.params["column"] == "zone_code"
+
+
+def test_a_zip_of_two_shapefiles_in_two_folders_asks_for_one(tmp_path):
+    shp = write_shapefile(zones_frame(), tmp_path / "zonage.shp")
+    path = tmp_path / "deux.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in tmp_path.glob("zonage.*"):
+            archive.write(part, f"phase1/{part.name}")
+            archive.write(part, f"phase2/{part.name}")
+    with pytest.raises(DataSourceError) as info:
+        load_plan(path)
+    assert info.value.key == "error.zip_several_layers"
+    assert "phase1/zonage.shp" in info.value.message("fr") and shp.exists()
+
+
+def test_binary_rules_are_not_called_empty(tmp_path, plain_shp):
+    rules = garbage(tmp_path / "reglement.csv")
+    with pytest.raises(DataSourceError) as info:
+        load_plan(plain_shp, rules=rules)
+    assert info.value.key == "error.rules_unreadable"
+
+
+def test_a_parquet_without_geometry(tmp_path):
+    path = tmp_path / "table.parquet"
+    pd.DataFrame({"zone_code": ["V1"]}).to_parquet(path)
+    with pytest.raises(DataSourceError) as info:
+        load_plan(path)
+    assert info.value.key == "error.no_geometry"

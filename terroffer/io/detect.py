@@ -86,6 +86,9 @@ def _zip_format(path: Path) -> Format:
             driver, label = _BY_EXTENSION[ext]
             if len(inner) == 1:
                 return Format(driver, f"/vsizip/{path}/{inner[0]}", f"{label} (zip)")
+            if ext == ".gpkg" or len({n.rsplit("/", 1)[0] for n in inner if "/" in n}) > 1:
+                # several layers GDAL cannot open as one folder: which one is not ours to guess
+                raise DataSourceError("error.zip_several_layers", path, layers=", ".join(sorted(inner)[:8]))
             return Format(driver, f"/vsizip/{path}", f"{label} (zip)")
     raise DataSourceError("error.zip_without_layer", path)
 

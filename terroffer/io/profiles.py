@@ -226,6 +226,10 @@ def map_zone_columns(
                 taken.add(col)
             out[canonical] = raw[col]
     if "zone_code" not in used:
+        by_lower = {c.lower(): c for c in raw.columns if c != "geometry"}
+        named = [by_lower[c.lower()] for c in profile.columns.get("zone_code", ()) if c.lower() in by_lower]
+        if named:  # the column is there, but every cell of it is empty
+            raise SchemaError("error.zone_code_empty", source, column=named[0])
         names = ", ".join(c for c in raw.columns if c != "geometry") or "-"
         raise SchemaError("error.no_zone_code", source, columns=names)
     codes = raw[used["zone_code"]].astype("str").str.strip()

@@ -138,6 +138,10 @@ def load_plan(
 def _unreadable(path: str | Path, exc: BaseException) -> DataSourceError:
     """The error for a file GDAL or Arrow cannot read: damaged, or not what its name says."""
     text = str(exc)
+    if "geo metadata" in text:
+        return DataSourceError("error.no_geometry", path)
+    if Path(str(path)).is_dir():  # a delivery folder: GDAL's own words name the file inside
+        return DataSourceError("error.unreadable", path, reason=_first_line(exc))
     if "not recognized as being in a supported file format" in text or "magic bytes" in text:
         kind = Path(str(path)).suffix.lstrip(".").upper() or "?"
         return DataSourceError("error.not_this_format", path, kind=kind)
@@ -333,13 +337,20 @@ def _choose_layer(fmt: Format, path: Path, layer: str | None) -> str | None:
     raise DataSourceError("error.ambiguous_layer", path, layers=", ".join(spatial))
 
 
+#: The files a multi-file format cannot be read without, beside the one named.
+_REQUIRED_PARTS = {".shp": (".dbf", ".shx"), ".tab": (".dat", ".map"), ".mif": (".mid",)}
+
+
 def _check_shapefile_parts(path: Path) -> None:
-    if path.suffix.lower() != ".shp" or str(path).startswith("/vsi"):
+    """A Shapefile or MapInfo table missing a part: say which, instead of GDAL's puzzle."""
+    needed_parts = _REQUIRED_PARTS.get(path.suffix.lower())
+    if needed_parts is None or str(path).startswith("/vsi"):
         return
     siblings = {p.suffix.lower() for p in path.parent.glob(path.stem + ".*") if p.stem == path.stem}
-    for needed in (".dbf", ".shx"):
+    key = "error.shapefile_part_missing" if path.suffix.lower() == ".shp" else "error.mapinfo_part_missing"
+    for needed in needed_parts:
         if needed not in siblings:
-            raise DataSourceError("error.shapefile_part_missing", path, part=needed)
+            raise DataSourceError(key, path, part=needed)
 
 
 def _read_raw(
@@ -702,6 +713,8 @@ def _rules_from(source: str | os.PathLike[str] | pd.DataFrame, path: Path) -> pd
             text = _decode_table(rules_path.read_bytes())
             if not text.strip():
                 raise DataSourceError("error.rules_empty", rules_path)
+            if _looks_binary(text):
+                raise DataSourceError("error.rules_unreadable", rules_path, reason="binary")
             table = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str)
     except TerrofferError:
         raise
@@ -721,6 +734,13 @@ def _decode_table(data: bytes) -> str:
         return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
     encoding, _ = guess_encoding(data[:2_000_000])
     return data.decode(encoding, errors="replace")
+
+
+def _looks_binary(text: str) -> bool:
+    """Undecodable bytes or control characters in more than 1 % of the text: not a table of text."""
+    sample = text[:100_000]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n"))
+    return odd > len(sample) / 100
 
 
 def _rule_table(table: pd.DataFrame, source: object) -> pd.DataFrame:
