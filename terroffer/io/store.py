@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import tempfile
 import time
@@ -27,6 +26,11 @@ import pandas as pd
 import pyogrio
 
 from terroffer.errors import DataSourceError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; imports there are not serialised
+    fcntl = None  # type: ignore[assignment]
 from terroffer.model import USE_COLUMNS, Plan, join_uses
 
 __all__ = ["LOCK_WAIT_S", "write_plan"]
@@ -52,6 +56,9 @@ def _exclusive(target: Path, wait_s: float) -> Iterator[None]:
     The lock file stays in place: removing it would let a third writer lock a new
     file while the second still waits on the old one.
     """
+    if fcntl is None:
+        yield
+        return
     fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait_s
