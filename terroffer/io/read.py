@@ -547,8 +547,10 @@ def _check_prj(path: Path, fmt: Format) -> None:
 
 def _geojson_without_crs(fmt: Format, declared: CRS) -> bool:
     """GDAL gives a GeoJSON without a ``crs`` member WGS84: that is no declaration by the file."""
-    if fmt.driver != "GeoJSON" or not declared.is_geographic or fmt.path.startswith("/vsi"):
-        return fmt.driver == "GeoJSON" and declared.is_geographic
+    if fmt.driver != "GeoJSON" or not declared.is_geographic:
+        return False
+    if fmt.path.startswith("/vsi"):  # inside an archive: most GeoJSON exports carry no crs member
+        return True
     with open(fmt.path, "rb") as fh:
         head = fh.read(65536)
     return b'"crs"' not in head
