@@ -213,8 +213,10 @@ def _fields(line: str) -> tuple[list[str], bool]:
 
 def _segmentations(tokens: list[str]) -> list[list[str]]:
     """Every way of reading space-separated tokens as numbers grouped in thousands."""
-    if len(tokens) > _MAX_SPLIT_TOKENS:
-        return [tokens]
+    if len(tokens) > _MAX_SPLIT_TOKENS or not any(
+        _GROUP_MID.match(t) or _GROUP_TAIL.match(t) for t in tokens[1:]
+    ):
+        return [tokens]  # no token can continue a number: the tokens are the numbers
     out = []
     for cuts in itertools.product((True, False), repeat=max(len(tokens) - 1, 0)):
         groups, current = [], [tokens[0]]
@@ -261,11 +263,12 @@ def _corner(tokens: list[str], spaced: bool, source: str, number: int) -> tuple[
     PlotInputError
         When the line holds fewer than two numbers after its label.
     """
+    values = [_number(t) for t in tokens]
     start = 0
-    while start < len(tokens) and _number(tokens[start]) is None:
+    while start < len(tokens) and values[start] is None:
         start += 1
     end = start
-    while end < len(tokens) and _number(tokens[end]) is not None:
+    while end < len(tokens) and values[end] is not None:
         end += 1
     label, numeric = tokens[:start], tokens[start:end]
     options: list[tuple[tuple[bool, bool, bool, float], int, list[str], list[float]]] = []
@@ -274,12 +277,15 @@ def _corner(tokens: list[str], spaced: bool, source: str, number: int) -> tuple[
         if not rest or (skip and not _LABEL_NUMBER.match(numeric[0])):
             continue
         for seg in _segmentations(rest) if spaced else [rest]:
-            nums = [v for v in (_number(t) for t in seg) if v is not None]
+            if seg is rest:  # the tokens as they are: their values are known
+                nums = [float(v) for v in values[start + skip : end] if v is not None]
+            else:
+                nums = [v for v in (_number(t) for t in seg) if v is not None]
             options.append((_score(nums), -skip, label + numeric[:skip], nums))
     best = max(options, key=lambda o: (o[0], o[1]), default=None)
     if best is None or len(best[3]) < 2:
         # name the token that should have been a number: one with digits first
-        wrong = [t for t in tokens[1:] if _number(t) is None]
+        wrong = [t for t, v in zip(tokens[1:], values[1:], strict=True) if v is None]
         bad = next((t for t in wrong if any(c.isdigit() for c in t)), wrong[0] if wrong else None)
         if bad is not None:
             raise PlotInputError("error.plot_not_number", source, line=number, value=bad[:30])
