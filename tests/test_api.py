@@ -170,3 +170,7 @@ def test_readme_tour_runs_on_the_sample(monkeypatch, tmp_path):
     for i, block in enumerate(_readme_python_blocks()):
         exec(compile(block, f"README.md python block {i + 1}", "exec"), namespace)
     assert isinstance(namespace["plan"], terroffer.Plan)
+    # The tour's plot: corners 30 m apart in X and 25 m in Y, so 750 m².
+    assert namespace["result"].plot_area_m2 == pytest.approx(30 * 25)
+    for written in ("note.pdf", "tourism.html", "temara.png", "pack/index.html"):
+        assert (tmp_path / written).stat().st_size > 0, written
