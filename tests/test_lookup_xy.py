@@ -113,3 +113,15 @@ def test_a_point_whose_swapped_reading_is_off_the_territory_is_not_ambiguous(pla
     r = lookup(plan, plot_from_point(x, y, lonlat=False, **_where(plan)))
     assert "xy_ambiguous" not in r.flags
     assert r.commune["name_fr"] == "Sidi Yahya Zaer"
+
+
+def test_the_warning_reaches_the_text_and_the_note(plan):
+    from terroffer.render.note import note_html
+    from terroffer.render.tables import lookup_text
+
+    r = lookup(plan, plot_from_point(X, Y, lonlat=False, **_where(plan)))
+    for lang, commune in (("fr", "El Menzeh"), ("en", "El Menzeh")):
+        assert commune in lookup_text(r, lang) and "--order yx" in lookup_text(r, lang)
+        assert commune in note_html(r, plan, lang=lang)
+    swapped_ar = next(w for w in r.warnings if w.key == "lookup.xy_ambiguous").params["swapped_commune_ar"]
+    assert swapped_ar in note_html(r, plan, lang="ar")
