@@ -31,10 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from terroffer import words
 from terroffer._offer import offer
+from terroffer._output import check_output_dir, write_output
+from terroffer.errors import OptionError
 from terroffer.model import Plan
-from terroffer.reference import LANGUAGES, translate
+from terroffer.reference import LANGUAGES, OFFERED_SECTORS, translate
 from terroffer.render.style import sector_colour, sector_name, text_direction
+from terroffer.selection import OFFER_STATUSES, STATUS_UNKNOWN, resolve_statuses
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -146,7 +150,7 @@ def export_pack(
     *,
     lang: str = "fr",
     progress: bool = True,
-    statuses: Sequence[str] | None = ("approved",),
+    statuses: Sequence[str] | None = OFFER_STATUSES,
 ) -> Path:
     """Write the presentation pack of a plan into ``out_dir`` and return its index page.
 
@@ -163,7 +167,8 @@ def export_pack(
         Show a progress bar on stderr (tqdm; a line per step if tqdm is not installed).
     statuses
         The plan statuses the charts and tables count, as in :func:`terroffer.offer`;
-        the approved plans by default. The maps show every plan, drafts hatched.
+        plans in force and plans of unknown status by default (the page says how many
+        zones of unknown status are counted). The maps show every plan, drafts hatched.
 
     Returns
     -------
@@ -172,11 +177,14 @@ def export_pack(
 
     Raises
     ------
-    ValueError
-        When ``lang`` is not one of ``fr``, ``ar``, ``en``.
+    OptionError
+        When ``lang`` is not one of ``fr``, ``ar``, ``en`` (a ValueError too).
+    OutputError
+        When ``out_dir`` cannot be written into (checked before any work).
+    FilterError
+        When a status in ``statuses`` is unknown.
     """
     from terroffer.render.charts import (
-        OFFERED_SECTORS,
         area_by_sector_chart,
         capacity_chart,
         per_inhabitant_chart,
@@ -185,10 +193,10 @@ def export_pack(
     from terroffer.render.tables import offer_table, write_table
 
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    out = Path(out_dir)
+        raise OptionError("error.map_unknown_language", "lang", value=lang, choices=", ".join(LANGUAGES))
+    out = check_output_dir(out_dir)
     for folder in ("maps", "charts", "tables", "thumbs"):
-        (out / folder).mkdir(parents=True, exist_ok=True)
+        check_output_dir(out / folder)
     pack = _Pack(out=out, lang=lang)
     table = offer(plan, statuses=statuses)
     communes = _commune_files(plan)
@@ -242,14 +250,16 @@ def export_pack(
         for stem, make, key in charts:
             _save_picture(pack, make(), "charts", stem, "charts", translate(key, lang))
             bar.step(f"{stem}.png")
+        # the command line's one table writer: the illustrative notice, RTL sheets in Arabic,
+        # numbers as numbers, a sources sheet
         localized = offer_table(table, lang)
-        write_table(localized, "xlsx", str(out / "tables" / "offer.xlsx"), lang=lang)
-        # with a byte-order mark, so that Excel opens the Arabic names as UTF-8
-        localized.to_csv(out / "tables" / "offer.csv", index=False, encoding="utf-8-sig")
+        for fmt in ("xlsx", "csv"):
+            write_table(localized, fmt, str(out / "tables" / f"offer.{fmt}"), lang=lang, plan=plan)
         pack.tables += [("tables/offer.xlsx", "XLSX"), ("tables/offer.csv", "CSV")]
         bar.step("offer.xlsx, offer.csv")
         index = out / "index.html"
-        index.write_text(_index_html(pack, plan, table, statuses), encoding="utf-8")
+        page = _index_html(pack, plan, table, statuses)
+        write_output(index, lambda tmp: tmp.write_text(page, encoding="utf-8"))
         bar.step("index.html")
     finally:
         bar.close()
@@ -309,14 +319,29 @@ td.num{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;margin-inline-end:4px;vertical-align:baseline}
 .notes li{margin:2px 0}
 footer{margin-top:28px;border-top:1px solid #c9d3de;padding-top:8px;font-size:12px;color:#5f6368}
+tr.unknown td:nth-child(2){color:#8a4b00;font-weight:700}
+main{overflow-wrap:anywhere}
+/* A phone: one column, and each table row a small card whose cells carry their heading,
+   so that nothing scrolls sideways. */
+@media (max-width:640px){
+main{padding:14px 12px 28px}
+h1{font-size:22px}
+.grid{grid-template-columns:minmax(0,1fr)}
+table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th{display:block;width:100%%}
+table.cards tr.head{display:none}
+table.cards tr{border:1px solid #c9d3de;margin:0 0 6px;padding:4px 8px}
+table.cards td,table.cards th{border:none;padding:1px 0;text-align:start}
+table.cards td[data-label]{display:flex;justify-content:space-between;gap:8px}
+table.cards td[data-label]::before{content:attr(data-label);color:#5f6368}
+table.cards caption{text-align:start}
+}
 """
 
 
 def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence[str] | None) -> str:
     """One page, in the pack's language and direction, that links every file of the pack."""
     import terroffer
-    from terroffer.render.charts import OFFERED_SECTORS
-    from terroffer.render.note import fmt_number, font_woff_base64
+    from terroffer.render.note import font_woff_base64
     from terroffer.render.static import source_lines
 
     lang = pack.lang
@@ -328,7 +353,7 @@ def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence
         key: f"\u2066{value}\u2069" if lang == "ar" else value
         for key, value in (
             ("source", plan.source.path),
-            ("date", dt.date.today().isoformat()),
+            ("date", words.date(dt.date.today(), lang)),
             ("version", terroffer.__version__),
         )
     }
@@ -344,19 +369,25 @@ def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence
     if plan.illustrative:
         parts.append(f'<p class="banner">{t("app.illustrative")}</p>')
 
-    parts.append(f"<h2>{t('app.plans')}</h2><table><tr><th>{t('col.plan')}</th><th>{t('col.status')}</th>")
-    parts.append(f"<th>{t('export.approval')}</th><th>{t('export.valid_until')}</th></tr>")
+    parts.append(f'<h2>{t("app.plans")}</h2><table class="cards"><tr class="head"><th>{t("col.plan")}</th>')
+    parts.append(
+        f"<th>{t('col.status')}</th><th>{t('export.approval')}</th><th>{t('export.valid_until')}</th></tr>"
+    )
+    legal = dict(zip(plan.communes["name_fr"], plan.communes["name_ar"], strict=True)) if lang == "ar" else {}
     for row in plan.plans.itertuples():
         name = row.name_ar if lang == "ar" and isinstance(row.name_ar, str) else row.name_fr
         name = name if isinstance(name, str) else row.plan_id
-        status = row.status if row.status in ("approved", "under_study", "expired") else "unknown"
-        ref = row.approval_ref if isinstance(row.approval_ref, str) else "—"
+        status = row.status if row.status in ("approved", "under_study", "expired") else STATUS_UNKNOWN
+        ref = words.legal_ref(row.approval_ref, lang, legal) if isinstance(row.approval_ref, str) else "—"
         if not pd.isna(row.approval_date):
-            ref += f" ({pd.Timestamp(row.approval_date).date().isoformat()})"
-        until = "—" if pd.isna(row.valid_until) else pd.Timestamp(row.valid_until).date().isoformat()
+            ref += f" ({words.date(pd.Timestamp(row.approval_date).date(), lang)})"
+        until = "—" if pd.isna(row.valid_until) else words.date(pd.Timestamp(row.valid_until).date(), lang)
+        css = ' class="unknown"' if status == STATUS_UNKNOWN else ""
         parts.append(
-            f"<tr><td>{e(str(name))} <bdi>({e(str(row.plan_id))})</bdi></td><td>{t('status.' + status)}</td>"
-            f'<td class="nowrap"><bdi>{e(ref)}</bdi></td><td class="nowrap"><bdi>{e(until)}</bdi></td></tr>'
+            f"<tr{css}><td>{e(str(name))} <bdi>({e(str(row.plan_id))})</bdi></td>"
+            f'<td data-label="{t("col.status")}">{t("status." + status)}</td>'
+            f'<td data-label="{t("export.approval")}">{e(ref)}</td>'
+            f'<td class="nowrap" data-label="{t("export.valid_until")}"><bdi>{e(until)}</bdi></td></tr>'
         )
     parts.append("</table>")
 
@@ -375,9 +406,13 @@ def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence
 
     parts.append(f"<h2>{t('export.section.tables')}</h2><p>{t('export.tables_intro')} ")
     parts.append(" · ".join(f'<a href="{e(path)}">{e(label)}</a>' for path, label in pack.tables) + "</p>")
-    parts.append(_summary_table(table, lang, OFFERED_SECTORS, fmt_number))
+    parts.append(_summary_table(table, lang, OFFERED_SECTORS))
 
-    notes = [translate("export.scope", lang, scope=_scope_words(statuses, lang)), *pack.notes]
+    notes = [translate("export.scope", lang, scope=_scope_words(statuses, lang))]
+    unknown = int(pd.to_numeric(table.get("zones_status_unknown", 0), errors="coerce").sum())
+    if unknown:
+        notes.append(translate("charts.status_unknown", lang, count=unknown))
+    notes += pack.notes
     parts.append(f'<h2>{t("export.section.notes")}</h2><ul class="notes">')
     parts.extend(f"<li>{e(n)}</li>" for n in notes)
     parts.append("</ul>")
@@ -387,14 +422,17 @@ def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence
 
 
 def _scope_words(statuses: Sequence[str] | None, lang: str) -> str:
-    from terroffer.render.static import join_names
-
-    if statuses is None:
+    wanted = resolve_statuses(statuses)
+    if wanted is None:
         return translate("export.all_statuses", lang)
-    return join_names((translate(f"status.{s}", lang) for s in statuses), lang)
+    return words.join((translate(f"status.{s}", lang) for s in wanted), lang)
 
 
-def _summary_table(table: pd.DataFrame, lang: str, offered: Sequence[str], fmt: Callable[..., str]) -> str:
+def _hectares(value: float, lang: str) -> str:
+    return words.number(value, lang, 1)
+
+
+def _summary_table(table: pd.DataFrame, lang: str, offered: Sequence[str]) -> str:
     """Hectares on offer by commune (rows) and offered sector (columns), with the zoned total."""
     e = html.escape
     if table.empty:
@@ -409,17 +447,25 @@ def _summary_table(table: pd.DataFrame, lang: str, offered: Sequence[str], fmt: 
     pivot = pivot.loc[total.sort_values(ascending=False).index]
     swatch = '<span class="swatch" style="background:{}"></span>'
     head = "".join(f"<th>{swatch.format(sector_colour(s))}{e(sector_name(s, lang))}</th>" for s in columns)
+    total_label = e(translate("export.total_zoned", lang))
+    labels = [e(sector_name(s, lang)) for s in columns]
     rows = [
-        f"<table><caption>{e(translate('export.summary', lang))}</caption>"
-        f"<tr><th>{e(translate('col.commune', lang))}</th>{head}"
-        f"<th>{e(translate('export.total_zoned', lang))}</th></tr>"
+        f'<table class="cards"><caption>{e(translate("export.summary", lang))}</caption>'
+        f'<tr class="head"><th>{e(translate("col.commune", lang))}</th>{head}<th>{total_label}</th></tr>'
     ]
+
+    def line(name: str, values: list[float], whole: float, cell: str = "td") -> str:
+        cells = "".join(
+            f'<td class="num" data-label="{label}">{_hectares(v, lang)}</td>'
+            for label, v in zip(labels, values, strict=True)
+        )
+        return (
+            f"<tr><{cell}>{e(name)}</{cell}>{cells}"
+            f'<td class="num" data-label="{total_label}"><b>{_hectares(whole, lang)}</b></td></tr>'
+        )
+
     for name, row in pivot.iterrows():
-        cells = "".join(f'<td class="num">{fmt(row[s], lang)}</td>' for s in columns)
-        rows.append(f'<tr><td>{e(str(name))}</td>{cells}<td class="num">{fmt(total[name], lang)}</td></tr>')
-    sums = "".join(f'<td class="num"><b>{fmt(pivot[s].sum(), lang)}</b></td>' for s in columns)
-    rows.append(
-        f"<tr><th>{e(translate('export.all_communes', lang))}</th>{sums}"
-        f'<td class="num"><b>{fmt(total.sum(), lang)}</b></td></tr></table>'
-    )
+        rows.append(line(str(name), [row[s] for s in columns], total[name]))
+    sums = [pivot[s].sum() for s in columns]
+    rows.append(line(translate("export.all_communes", lang), sums, total.sum(), "th") + "</table>")
     return "".join(rows)

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 import terroffer.export as export
+from terroffer.errors import OptionError, OutputError
 from terroffer.export import export_pack, slug
 from tests.tiny import tiny_plan
 
@@ -91,18 +92,26 @@ def test_pack_on_the_tiny_plan(plan, tmp_path, no_webmap):
     with Image.open(root / "thumbs" / "maps-temara.png") as im:
         assert im.size == (12 * 48, 8 * 48)
 
-    sheet = openpyxl.load_workbook(root / "tables" / "offer.xlsx").active
+    # the command line's one table writer (render.tables.write_table): the illustrative
+    # notice first, then the header and the 3 rows, numbers as numbers, and a sources sheet
+    book = openpyxl.load_workbook(root / "tables" / "offer.xlsx")
+    sheet = book.active
     assert sheet.title == "Offre territoriale"
+    assert len(book.sheetnames) == 2 and not sheet.sheet_view.rightToLeft
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 1 + 3
-    assert rows[0][:3] == ("Commune", "Secteur", "Famille de zones")
-    assert sorted(r[2] for r in rows[1:]) == ["Espaces verts et loisirs", "Industrie et logistique", "Villas"]
-    assert {r[0] for r in rows[1:]} == {"Témara"}
+    assert rows[0][0].startswith("Données illustratives")
+    assert len(rows) == 2 + 3
+    assert rows[1][:3] == ("Commune", "Secteur", "Famille de zones")
+    assert sorted(r[2] for r in rows[2:]) == ["Espaces verts et loisirs", "Industrie et logistique", "Villas"]
+    assert {r[0] for r in rows[2:]} == {"Témara"}
+    villas = next(r for r in rows[2:] if r[2] == "Villas")
+    assert villas[4] == pytest.approx(0.6)  # V1: 60 m × 100 m = 0.6 ha, a number, not text
 
     with open(root / "tables" / "offer.csv", encoding="utf-8-sig", newline="") as f:
         records = list(csv.reader(f))
-    assert len(records) == 1 + 3
-    assert records[0] == list(rows[0])
+    assert records[0][0].startswith("# Données illustratives")
+    assert len(records) == 2 + 3
+    assert records[1] == list(rows[1])
 
     page = index.read_text(encoding="utf-8")
     assert '<html lang="fr" dir="ltr">' in page
@@ -118,9 +127,12 @@ def test_arabic_pack_is_right_to_left(plan, tmp_path, no_webmap):
     assert '<html lang="ar" dir="rtl">' in page
     assert "ملف العرض: العرض الترابي" in page
     assert "http://" not in page and "https://" not in page
-    rows = list(openpyxl.load_workbook(tmp_path / "tables" / "offer.xlsx").active.iter_rows(values_only=True))
-    assert rows[0][0] == "الجماعة"
-    assert {r[0] for r in rows[1:]} == {"تمارة"}
+    book = openpyxl.load_workbook(tmp_path / "tables" / "offer.xlsx")
+    assert all(ws.sheet_view.rightToLeft for ws in book)  # Arabic sheets read from the right
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("معطيات توضيحية")
+    assert rows[1][0] == "الجماعة"
+    assert {r[0] for r in rows[2:]} == {"تمارة"}
     text = (tmp_path / "tables" / "offer.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")  # Excel reads Arabic in a CSV only with a BOM
     assert "تمارة" in text.decode("utf-8-sig")
@@ -158,8 +170,50 @@ def test_progress_bar_on_stderr_only_when_asked(plan, tmp_path, capsys, no_webma
 
 
 def test_unknown_language(plan, tmp_path):
-    with pytest.raises(ValueError, match="xx"):
+    with pytest.raises(OptionError) as bad:
         export_pack(plan, tmp_path, lang="xx")
+    assert "« xx »" in bad.value.message("fr") and "fr, ar, en" in bad.value.message("fr")
+
+
+def test_an_unwritable_folder_is_refused_before_any_work(plan, tmp_path, no_webmap):
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError) as bad:
+        export_pack(plan, afile / "pack", lang="fr", progress=False)
+    assert "afile" in bad.value.message("fr")
+
+
+def test_plans_of_unknown_status_are_counted_and_said(tmp_path, no_webmap):
+    import dataclasses
+
+    plan = tiny_plan()
+    plans = plan.plans.copy()
+    plans["status"] = None  # a plain Shapefile says nothing of its plans' status
+    unknown = dataclasses.replace(plan, plans=plans)
+    page = export_pack(unknown, tmp_path, lang="fr", progress=False).read_text(encoding="utf-8")
+    # all 4 zones now count: V1, I1, EV of PA-T and ZT of PA-D
+    assert "4 zone(s) de plans au statut inconnu sont comptées" in page
+    assert '<tr class="unknown">' in page and "statut inconnu" in page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_index_page_reads_on_a_390_px_phone(plan, tmp_path, no_webmap, lang):
+    from tests.browser import browser_page, require_chromium, screenshot_dir
+
+    require_chromium()
+    index = export_pack(plan, tmp_path / lang, lang=lang, progress=False)
+    with browser_page(offline=True) as (page, outside):
+        page.set_viewport_size({"width": 390, "height": 844})
+        # set_content rather than file://: the offline guard lets only data: and loopback through
+        page.set_content(index.read_text(encoding="utf-8"), wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('td,th,p,h1,h2,figure')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= 390
+        page.screenshot(path=str(screenshot_dir(tmp_path) / f"pack-phone-{lang}.png"), full_page=True)
 
 
 @pytest.mark.slow
@@ -174,7 +228,8 @@ def test_pack_on_the_sample(tmp_path, no_webmap):
     assert len(maps) == 1 + 10  # the territory and its ten communes
     assert "temara.png" in maps and "sidi-yahya-zaer.png" in maps
     rows = openpyxl.load_workbook(tmp_path / "tables" / "offer.xlsx").active.max_row
-    assert rows == 1 + len(offer(sample))
+    # the notice, the header, the rows and the line saying how many zones' capacity is unknown
+    assert rows == 2 + len(offer(sample)) + 1
     page = index.read_text(encoding="utf-8")
     assert _links(page) == _files(tmp_path) - {"index.html"}
     assert "http://" not in page and "https://" not in page
