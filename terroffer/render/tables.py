@@ -439,7 +439,9 @@ def write_table(
         text = "\n".join(lines)
     if out is None:
         return text
-    write_output(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    # a CSV file with a byte-order mark: Excel opens it as UTF-8 only then (Arabic names)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    write_output(out, lambda tmp: tmp.write_text(text, encoding=encoding))
     return None
 
 
