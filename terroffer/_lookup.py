@@ -21,6 +21,7 @@ from terroffer.io.territory import check_order
 from terroffer.model import Notice, Plan
 from terroffer.plot_input import Plot, plot_from_point
 from terroffer.reference import BUILDABLE_SECTORS
+from terroffer.selection import STATUS_UNKNOWN
 
 __all__ = ["Capacity", "Lookup", "PlanStatus", "ReservationHit", "ZoneHit", "lookup", "lookup_points"]
 
@@ -566,7 +567,7 @@ def _plans_of(idx: PlanIndex, hits: list[ZoneHit], warnings: list[Notice]) -> li
             warnings.append(Notice("lookup.plan_draft", names))
         elif p.status == "expired" or (p.status == "approved" and not p.in_force):
             warnings.append(Notice("lookup.plan_expired", names))
-        elif p.status is None:
+        elif p.status in (None, STATUS_UNKNOWN):
             warnings.append(Notice("lookup.plan_status_unknown", {"plan": p.plan_id}))
     return list(seen.values())
 

@@ -300,3 +300,13 @@ def test_order_yx_swaps_a_geometry(plan):
     # The point (x=30, y=20) of V1, given Y first.
     r = lookup(plan, shapely.Point(Y0 + 20, X0 + 30), order="yx")
     assert [z.zone_code for z in r.zones] == ["V1"]
+
+
+@pytest.mark.parametrize("status", [None, "unknown"])
+def test_a_plan_without_status_is_said_unknown(status):
+    p = tiny_plan()
+    p.plans["status"] = p.plans["status"].astype(object).where(p.plans.plan_id != "PA-D", status)
+    p.invalidate()
+    r = lookup(p, (X0 + 150, Y0 + 50))  # in ZT, of PA-D
+    assert "lookup.plan_status_unknown" in [w.key for w in r.warnings]
+    assert "lookup.plan_draft" not in [w.key for w in r.warnings]
