@@ -66,3 +66,14 @@ def test_dashboards_are_served_from_inside_the_package():
     assert (NOTEBOOKS / "explorer.ipynb").exists()
     # notebooks/ at the top of the repository is the same folder, for the README's paths.
     assert (package.parent / "notebooks").resolve() == NOTEBOOKS.resolve()
+
+
+def test_numbers_are_written_per_language(tiny_plan):
+    # Scaled 100 times each way, the villas' 60 m x 100 m become 6 km x 10 km: 6,000 ha.
+    tiny_plan.zones["geometry"] = tiny_plan.zones.geometry.scale(100, 100, origin=(0, 0))
+    app = Overview(tiny_plan, lang="fr")
+    assert "<td>6\u202f000,0</td>" in app.body.value  # narrow no-break space, decimal comma
+    app.language.value = "ar"
+    assert "<td>6\u202f000,0</td>" in app.body.value
+    app.language.value = "en"
+    assert "<td>6,000.0</td>" in app.body.value

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from terroffer import words
 from terroffer.io.sample import default_plan_path
 from terroffer.model import Plan
 from terroffer.reference import translate
@@ -119,7 +120,7 @@ class Overview:
             swatch = f'<span style="display:inline-block;width:1em;height:1em;background:{colour}"></span>'
             parts.append(
                 f"<tr><td>{swatch} {html.escape(sector_name(row.sector, lang))}</td>"
-                f"<td>{row.zones:,}</td><td>{row.area_ha:,.1f}</td></tr>"
+                f"<td>{words.number(row.zones, lang)}</td><td>{words.number(row.area_ha, lang, 1)}</td></tr>"
             )
         parts.append("</table>")
         parts.append(f'<p style="font-size:small">{t("app.source_line")}</p></div>')
