@@ -64,7 +64,7 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     )
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
-    return {"wheel": wheel, "site": site, "cwd": elsewhere}
+    return {"wheel": wheel, "site": site, "cwd": elsewhere, "src": src}
 
 
 def _env(site: Path) -> dict[str, str]:
@@ -92,6 +92,14 @@ def test_wheel_holds_the_sample_the_notebooks_and_the_template(installed):
     assert "terroffer/reference/i18n/ar/terms.json" in names
     # Nothing from outside the package rides along.
     assert not [n for n in names if n.split("/")[0] not in {"terroffer", "terroffer-0.1.0.dist-info"}]
+
+
+def test_wheel_holds_every_file_of_the_package(installed):
+    # A data file left out of [tool.setuptools.package-data] would exist only in the source tree.
+    src = installed["src"]
+    tree = {p.relative_to(src).as_posix() for p in (src / "terroffer").rglob("*") if p.is_file()}
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    assert tree - names == set()
 
 
 def test_installed_package_loads_the_bundled_sample_by_default(installed):
