@@ -133,6 +133,19 @@ def test_map_works_offline_and_answers_a_tap(plan, tmp_path, lang):
         assert legend.evaluate("el => getComputedStyle(el).direction") == ("rtl" if lang == "ar" else "ltr")
         assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
         page.screenshot(path=str(shots / f"map-{lang}.png"))
+        # controls, scale bar and attribution in the page's language
+        zoom_in = page.locator(".leaflet-control-zoom-in").get_attribute("title")
+        toggle = page.locator(".leaflet-control-layers-toggle").get_attribute("title")
+        scale = page.locator(".leaflet-control-scale-line").inner_text()
+        attribution = page.locator(".leaflet-control-attribution").inner_text()
+        if lang == "ar":
+            assert zoom_in == "تكبير" and toggle == "الطبقات"
+            assert scale.endswith(("\u00a0كلم", "\u00a0م")), scale
+            assert "حدود الجماعات" in attribution and "Illustrative plan" not in attribution
+        else:
+            assert zoom_in == "Zoom avant" and toggle == "Couches"
+            assert scale.endswith(("\u00a0km", "\u00a0m")), scale
+            assert "Limites communales" in attribution and "Illustrative plan" not in attribution
 
         lat, lon = inside_point(plan, "villa")
         click_at(page, name, lat, lon)
@@ -170,7 +183,8 @@ def test_map_zooms_to_a_looked_up_plot(plan, tmp_path):
         open_map(page, base + path.name, errors)
         assert page.evaluate(f"{name}.getZoom()") >= 16
         assert painted(canvas_colours(page, "to-highlight"), "#111111"), "no plot outline"
-        assert "Terrain étudié — Surface : 1\u00a0200\u00a0m²" in page.locator(".to-plot-label").inner_text()
+        # 40 m × 30 m = 1 200 m², thousands grouped by a narrow no-break space (terroffer.words)
+        assert "Terrain étudié — Surface : 1\u202f200\u00a0m²" in page.locator(".to-plot-label").inner_text()
         assert painted(canvas_colours(page, "to-zones"), family_colour("tourism"))
         page.screenshot(path=str(shots / "map-plot-fr.png"))
     assert errors == [], errors

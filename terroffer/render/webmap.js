@@ -567,8 +567,23 @@
     if (L.control.fullscreen) {
       L.control.fullscreen({ position: 'top' + start, title: o.fullscreen, titleCancel: o.fullscreenExit, forceSeparateButton: true }).addTo(map);
     }
-    L.control.scale({ position: 'bottom' + start, imperial: false, maxWidth: 160 }).addTo(map);
+    var scale = L.control.scale({ position: 'bottom' + start, imperial: false, maxWidth: 160 });
+    // Leaflet writes "2 km" in English; the units come from the page's language ("2 كلم")
+    scale._updateMetric = function (maxMeters) {
+      var meters = this._getRoundNum(maxMeters);
+      var label = meters < 1000 ? o.m.replace('{value}', meters) : o.km.replace('{value}', meters / 1000);
+      this._updateScale(this._mScale, label, meters / maxMeters);
+    };
+    scale.addTo(map);
     if (map.attributionControl) map.attributionControl.setPrefix(o.prefix);
+    // The layer control's button is titled "Layers" by Leaflet; it is made after this script.
+    setTimeout(function () {
+      var toggles = map.getContainer().querySelectorAll('.leaflet-control-layers-toggle');
+      for (var i = 0; i < toggles.length; i++) {
+        toggles[i].title = o.layers;
+        toggles[i].setAttribute('aria-label', o.layers);
+      }
+    }, 0);
   };
 
   // The panes, bottom to top, between the tiles (200) and Leaflet's overlay pane (400),

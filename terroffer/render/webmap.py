@@ -207,6 +207,10 @@ def zone_map(
         "zoomOut": translate("map.zoom_out", lang),
         "fullscreen": translate("map.fullscreen", lang),
         "fullscreenExit": translate("map.fullscreen_exit", lang),
+        "layers": translate("map.layers", lang),
+        # the scale bar's units, with the language's no-break space: "{value} km", "{value} كلم"
+        "m": translate("unit.m", lang, value="{value}"),
+        "km": translate("unit.km", lang, value="{value}"),
         "prefix": "Leaflet",
     }
     _script("MapControls", f"terroffer.panes({mv});\nterroffer.controls({mv}, {_json(controls)});").add_to(
@@ -620,7 +624,7 @@ def _plan_line(plan: Plan, plan_id: str, lang: str) -> str:
     else:
         validity = translate("map.not_in_force", lang)
     css = "to-plan" if in_force else "to-plan to-warn"
-    return f'<p class="{css}">{e(str(name))} — {e(status)}, {e(validity)}</p>'
+    return f'<p class="{css}">{e(str(name))} — {e(join((status, validity), lang))}</p>'
 
 
 def _reservation_layer(plan: Plan, res: gpd.GeoDataFrame, tolerance: float, lang: str) -> Any:
