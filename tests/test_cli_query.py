@@ -78,7 +78,8 @@ def test_offer_csv_starts_with_the_notice(plan_file, tmp_path):
     out = tmp_path / "offre.csv"
     done = run("offer", "--plan", plan_file, "--format", "csv", "--out", out)
     assert done.returncode == 0, done.stderr
-    first, header = out.read_text(encoding="utf-8").splitlines()[:2]
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a byte-order mark: Excel reads Arabic as UTF-8
+    first, header = out.read_text(encoding="utf-8-sig").splitlines()[:2]
     assert first.startswith("# ") and "illustratives" in first
     assert header.startswith("Commune,Secteur")
 
