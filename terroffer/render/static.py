@@ -497,7 +497,8 @@ def _plans_subtitle(plan: Plan, plan_ids: Iterable[str], lang: str) -> str:
             name = name if isinstance(name, str) else row.plan_id
             status = _status_word(row.status, lang)
             approved = isinstance(row.approval_ref, str) and row.status == "approved"
-            ref = translate("static.plan_ref", lang, ref=row.approval_ref) if approved else ""
+            legal = words.legal_ref(row.approval_ref, lang) if approved else ""
+            ref = translate("static.plan_ref", lang, ref=legal) if approved else ""
             parts.append(translate("static.plan_item", lang, name=name, status=status, ref=ref))
         return " · ".join(parts)
     counts = plans["status"].fillna("unknown").value_counts()
