@@ -359,8 +359,8 @@ def _capacity_facts(result: Lookup, lang: str) -> list[Fact]:
 _PLAN_COLUMNS = (("col_plan", False, 0.36), ("col_status", False, 0.2), ("col_approval", False, 0.24),
                  ("col_validity", False, 0.2))  # fmt: skip
 _ZONE_COLUMNS = (
-    ("col_zone", False, 0.075), ("col_family", False, 0.23), ("col_area", True, 0.13),
-    ("col_share", True, 0.08), ("term:cos_short", True, 0.06), ("term:ces_short", True, 0.06),
+    ("col_zone", False, 0.07), ("col_family", False, 0.2), ("col_area", True, 0.125),
+    ("col_share", True, 0.075), ("term:cos_short", True, 0.09), ("term:ces_short", True, 0.08),
     ("term:max_floors", True, 0.1), ("term:max_height_m", True, 0.09), ("term:min_lot_m2", True, 0.12),
 )  # fmt: skip
 _RESERVATION_COLUMNS = (
