@@ -309,3 +309,12 @@ def test_save_figure_refuses_other_formats_in_the_language(plan, tmp_path):
         save_figure(static_map(plan), tmp_path / "map.jpg")
     assert ".jpg" in bad.value.message("fr") and ".png, .svg, .pdf" in bad.value.message("fr")
     assert "الصيغ" in bad.value.message("ar")
+
+
+def test_arabic_capacity_chart_speaks_the_glossary(plan):
+    from terroffer.words import term
+
+    fig = capacity_chart(plan, lang="ar")
+    assert fig.axes[0].get_xlabel() == f"{term('floor_area', 'ar')} (م²)"
+    notes = " ".join(_texts(fig, "notes"))
+    assert term("cos_short", "ar") in notes and term("ces_short", "ar") in notes
