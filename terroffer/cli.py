@@ -357,8 +357,8 @@ def _validate(args: argparse.Namespace) -> int:
     notice = illustrative_notice(plan, args.lang)
     if args.json:
         document = report.to_dict(args.lang)
-        if isinstance(document, dict):
-            document.setdefault("illustrative", bool(plan.illustrative))
+        if isinstance(document, dict) and notice:  # a real plan's report keeps the keys it always had
+            document.setdefault("illustrative", True)
             document.setdefault("notice", notice)
         _out(json.dumps(document, ensure_ascii=False, indent=2, default=str))
     else:

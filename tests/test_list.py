@@ -90,3 +90,14 @@ def test_lookup_json_carries_the_illustrative_notice(files, capsys):
     code, out, _ = call_cli(capsys, "lookup", "--plan", files["plan"], "--xy", X0 + 30, Y0 + 20, "--json")
     document = json.loads(out)
     assert code == 0 and document["illustrative"] is True and "illustratives" in document["notice"]
+
+
+def test_validate_says_the_plan_is_illustrative(files, capsys):
+    code, out, _ = call_cli(capsys, "validate", files["plan"], "--json")
+    document = json.loads(out)
+    assert code in (0, 1) and document["illustrative"] is True and "illustratives" in document["notice"]
+    code, out, _ = call_cli(capsys, "--lang", "ar", "validate", files["plan"])
+    assert "معطيات توضيحية" in out.splitlines()[-1]
+    # a plan that is not illustrative keeps the report's keys as they were
+    code, out, _ = call_cli(capsys, "validate", files["bare"], "--json")
+    assert "notice" not in json.loads(out)
