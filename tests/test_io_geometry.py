@@ -146,3 +146,21 @@ def test_repairs_are_counted_in_the_report(tmp_path, capsys):
     # V1 (bow-tie, repaired) + I1 + B4 = 5,000 + 10,000 + 10,000
     assert report["area_m2"] == pytest.approx(25_000)
     assert code == 1
+
+
+def test_bad_coordinates_are_found_across_chunks(monkeypatch):
+    # Seven unit squares looked at two by two: the sixth (index 5) has a NaN vertex.
+    from terroffer.io import geometry
+
+    monkeypatch.setattr(geometry, "_COORD_CHUNK", 2)
+    polys = [shapely.box(i, 0, i + 1, 1) for i in range(7)]
+    with pytest.warns(RuntimeWarning):  # shapely warns of the NaN it is asked to build
+        polys[5] = shapely.from_wkt("POLYGON ((5 0, NaN 0, 6 1, 5 1, 5 0))")
+    frame = gpd.GeoDataFrame({"n": range(7)}, geometry=polys)
+    kept, problem = geometry.drop_invalid_coordinates(frame)
+    assert list(kept["n"]) == [0, 1, 2, 3, 4, 6]
+    assert problem is not None and (problem.kind, problem.count, problem.detail) == (
+        "invalid_coordinates",
+        1,
+        ("5",),
+    )

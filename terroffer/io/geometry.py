@@ -21,6 +21,7 @@ __all__ = ["clean_polygons", "drop_invalid_coordinates"]
 _POLYGONAL = (GeometryType.POLYGON, GeometryType.MULTIPOLYGON)
 _LINEAR = (GeometryType.LINESTRING, GeometryType.MULTILINESTRING, GeometryType.LINEARRING)
 _MAX_WHERE = 20
+_COORD_CHUNK = 20_000
 
 
 def _where(geoms: np.ndarray) -> tuple[tuple[float, float], ...]:
@@ -59,14 +60,18 @@ def drop_invalid_coordinates(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, P
     reported as ``invalid_coordinates`` (with the features' positions in the layer).
     """
     geoms = np.asarray(gdf.geometry.array, dtype=object)
-    counts = shapely.get_num_coordinates(geoms)
-    coords = shapely.get_coordinates(geoms, include_z=False)
-    bad_point = ~np.isfinite(coords).all(axis=1)
-    if not bad_point.any():
-        return gdf, None
-    owner = np.repeat(np.arange(len(geoms)), counts)
     bad = np.zeros(len(geoms), dtype=bool)
-    bad[owner[bad_point]] = True
+    # GEOS computes envelopes skipping NaN, so every vertex is looked at; in chunks, so that
+    # a 100,000-zone plan never holds all its coordinates twice.
+    for start in range(0, len(geoms), _COORD_CHUNK):
+        chunk = geoms[start : start + _COORD_CHUNK]
+        coords = shapely.get_coordinates(chunk, include_z=False)
+        bad_point = ~np.isfinite(coords).all(axis=1)
+        if bad_point.any():
+            owner = np.repeat(np.arange(len(chunk)), shapely.get_num_coordinates(chunk))
+            bad[start + np.unique(owner[bad_point])] = True
+    if not bad.any():
+        return gdf, None
     detail = tuple(map(str, np.flatnonzero(bad)[:_MAX_WHERE]))
     problem = Problem("invalid_coordinates", int(bad.sum()), detail=detail)
     return gdf.iloc[np.flatnonzero(~bad)].copy(), problem
