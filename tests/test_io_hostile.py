@@ -140,10 +140,16 @@ def test_a_zone_with_an_empty_ring_is_dropped_and_reported(tmp_path):
 # ----------------------------------------------------------------------------- CRS
 
 
-def test_a_garbage_prj_is_named_and_crs_overrides_it(tmp_path):
+@pytest.mark.parametrize(
+    "text",
+    ["GARBAGE[[[ this is not WKT", "PROJCS[oops", 'GEOGCS["x",DATUM["y"'],
+    ids=["not-wkt", "truncated", "unclosed"],
+)
+def test_a_garbage_prj_is_named_and_crs_overrides_it(tmp_path, text):
+    # GDAL drops some garbage silently and chokes on other: either way the .prj is named.
     shp = write_shapefile(zones_frame(), tmp_path / "zonage.shp")
     prj = shp.with_suffix(".prj")
-    prj.write_text("GARBAGE[[[ this is not WKT", encoding="utf-8")
+    prj.write_text(text, encoding="utf-8")
     with pytest.raises(CRSError) as info:
         load_plan(shp)
     assert info.value.key == "error.bad_prj"
@@ -388,3 +394,13 @@ def test_a_parquet_without_geometry(tmp_path):
     with pytest.raises(DataSourceError) as info:
         load_plan(path)
     assert info.value.key == "error.no_geometry"
+
+
+def test_a_garbage_prj_on_the_command_line(tmp_path):
+    shp = write_shapefile(zones_frame(), tmp_path / "zonage.shp")
+    shp.with_suffix(".prj").write_text("PROJCS[oops", encoding="utf-8")
+    done = run_cli("validate", shp)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert str(shp.with_suffix(".prj")) in line and "--crs" in line
+    assert run_cli("validate", shp, "--crs", "EPSG:26191", "--json").returncode == 1  # no rules: problems

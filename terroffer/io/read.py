@@ -11,6 +11,7 @@ import codecs
 import io
 import os
 import re
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -535,14 +536,33 @@ def _warn_order(box: tuple[float, float, float, float], path: Path, warn: list[N
     )
 
 
-def _check_prj(path: Path, fmt: Format) -> None:
-    """A Shapefile whose ``.prj`` is there but names no CRS GDAL knows: say so, not "no CRS"."""
+def _prj_of(fmt: Format) -> Path | None:
+    """The ``.prj`` beside a Shapefile on disk (any case), when there is a non-empty one."""
     shp = Path(fmt.path)
     if shp.suffix.lower() != ".shp" or fmt.path.startswith("/vsi"):
-        return
+        return None
     prj = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".prj"), None)
-    if prj is not None and prj.stat().st_size > 0:
+    return prj if prj is not None and prj.stat().st_size > 0 else None
+
+
+def _check_prj(path: Path, fmt: Format) -> None:
+    """A Shapefile whose ``.prj`` is there but names no CRS GDAL knows: say so, not "no CRS"."""
+    prj = _prj_of(fmt)
+    if prj is not None:
         raise CRSError("error.bad_prj", prj)
+
+
+def _read_without_prj(
+    fmt: Format, path: Path, layer: str | None, user_encoding: str | None, warn: list[Notice]
+) -> tuple[gpd.GeoDataFrame, str, bool]:
+    """The Shapefile read from links to its parts but the ``.prj`` (GDAL has no option to ignore it)."""
+    shp = Path(fmt.path)
+    with tempfile.TemporaryDirectory(prefix="terroffer-") as folder:
+        for part in shp.parent.glob(shp.stem + ".*"):
+            if part.stem == shp.stem and part.suffix.lower() != ".prj":
+                os.symlink(part.resolve(), Path(folder) / part.name)
+        bare = Format(fmt.driver, str(Path(folder) / shp.name), fmt.label)
+        return _read_raw(bare, path, layer, user_encoding, warn)
 
 
 def _geojson_without_crs(fmt: Format, declared: CRS) -> bool:
@@ -603,7 +623,16 @@ def _load_layer(
         chosen = _choose_layer(fmt, path, layer)
         if layer is None and chosen is not None and len(pyogrio.list_layers(fmt.path)) > 1:
             warn.append(Notice("warn.layer_chosen", {"source": path.name, "layer": chosen}))
-    raw, encoding, encoding_inferred = _read_raw(fmt, path, chosen, user_encoding, warn)
+    try:
+        raw, encoding, encoding_inferred = _read_raw(fmt, path, chosen, user_encoding, warn)
+    except pyogrio.errors.CRSError as exc:
+        prj = _prj_of(fmt)
+        if prj is None:
+            raise CRSError("error.bad_source_crs", path) from exc
+        if user_crs is None:
+            raise CRSError("error.bad_prj", prj) from exc
+        # --crs says what the .prj should have said: read the other parts without it
+        raw, encoding, encoding_inferred = _read_without_prj(fmt, path, chosen, user_encoding, warn)
     if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry.name not in raw.columns:
         raise DataSourceError("error.no_geometry", path)
     if fmt.driver == "DXF":
