@@ -87,7 +87,7 @@ class Report:
             translate("report.features", lang, features=self.features),
             translate("report.area", lang, area=float(self.area_m2)),
             translate(
-                "report.codes", lang, count=len(self.zone_codes), codes=", ".join(self.zone_codes[:40])
+                "report.codes", lang, count=len(self.zone_codes), codes=words.join(self.zone_codes[:40], lang)
             ),
         ]
         if self.problems:

@@ -184,3 +184,8 @@ def test_report_area_in_hectares_with_thousands(tmp_path):
     report = validate(load_plan(write_canonical_gpkg(tmp_path / "plan.gpkg")))
     assert report.area_m2 == pytest.approx(TOTAL_AREA)
     assert f"3,0{NBSP}ha" in report.to_text("fr") and "3.0 ha" in report.to_text("en")
+
+
+def test_arabic_report_lists_with_the_arabic_comma(tmp_path):
+    report = validate(load_plan(write_canonical_gpkg(tmp_path / "plan.gpkg")))
+    assert "D، I1، V1" in report.to_text("ar") and "D, I1, V1" in report.to_text("fr")
