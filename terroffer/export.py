@@ -333,7 +333,7 @@ table.cards tr{border:1px solid #c9d3de;margin:0 0 6px;padding:4px 8px}
 table.cards td,table.cards th{border:none;padding:1px 0;text-align:start}
 table.cards td[data-label]{display:flex;justify-content:space-between;gap:8px}
 table.cards td[data-label]::before{content:attr(data-label);color:#5f6368}
-table.cards caption{text-align:start}
+table.cards caption{display:block;text-align:start;font-weight:700;margin-bottom:4px}
 }
 """
 

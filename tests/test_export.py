@@ -213,6 +213,9 @@ def test_index_page_reads_on_a_390_px_phone(plan, tmp_path, no_webmap, lang):
             ".map(e => e.getBoundingClientRect().right))"
         )
         assert widest <= 390
+        # the summary's caption reads as a line, not one letter per line
+        caption = page.locator("table.cards caption").bounding_box()
+        assert caption is not None and caption["width"] > 300
         page.screenshot(path=str(screenshot_dir(tmp_path) / f"pack-phone-{lang}.png"), full_page=True)
 
 
