@@ -61,6 +61,7 @@ def synthetic_file(n_zones: int, seed: int) -> Path:
     if path.exists() and path.stat().st_mtime >= max(p.stat().st_mtime for p in made_from):
         return path
     print(f"generating {n_zones:,} zones (seed {seed}) -> {path.relative_to(HERE.parent)} ...", flush=True)
+    CACHE.mkdir(exist_ok=True)
     t0 = time.perf_counter()
     plan = synthetic.make_plan(n_zones, seed=seed)
     terroffer.write_plan(plan, path)
@@ -128,17 +129,21 @@ def report(title: str, path: Path, times: dict[str, list[float]]) -> float:
     return ratio_best
 
 
-def profile(path: Path, top: int = 25) -> None:
-    """Profile one ``load_plan`` of ``path`` and print the ``top`` functions by cumulative time."""
+def profile_call(call: Callable[[], object], label: str, top: int = 25) -> None:
+    """Profile one ``call()`` and print the ``top`` functions by cumulative time."""
     profiler = cProfile.Profile()
     profiler.enable()
-    terroffer.load_plan(path)
+    call()
     profiler.disable()
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-    stats.print_stats(top)
-    print(f"\ncProfile of load_plan({path.name}), top {top} by cumulative time:")
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(top)
+    print(f"\ncProfile of {label}, top {top} by cumulative time:")
     print(out.getvalue().rstrip())
+
+
+def profile(path: Path, top: int = 25) -> None:
+    """Profile one ``load_plan`` of ``path``."""
+    profile_call(lambda: terroffer.load_plan(path), f"load_plan({path.name})", top)
 
 
 def main(argv: list[str] | None = None) -> int:

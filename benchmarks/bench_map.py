@@ -32,10 +32,7 @@ The synthetic GeoPackage is made by ``benchmarks/synthetic.py`` and cached in
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
-import io
-import pstats
 import statistics
 import sys
 import tempfile
@@ -49,7 +46,9 @@ import terroffer
 from terroffer import zone_map
 
 HERE = Path(__file__).resolve().parent
-CACHE = HERE / ".cache"
+sys.path.insert(0, str(HERE))
+from bench_load import profile_call, synthetic_file  # noqa: E402
+
 SAMPLE = HERE.parent / "data" / "zoning" / "skhirat-temara.gpkg"
 VENDOR = HERE.parent / "terroffer" / "render" / "vendor"
 #: (size in MB, build time in s) that each page must stay under.
@@ -64,24 +63,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def synthetic_file(n_zones: int, seed: int) -> Path:
-    """The cached synthetic GeoPackage with ``n_zones`` zones, generated when missing or stale."""
-    sys.path.insert(0, str(HERE))
-    try:
-        import synthetic
-    finally:
-        sys.path.remove(str(HERE))
-    path = CACHE / f"synthetic-{n_zones}-seed{seed}.gpkg"
-    if path.exists() and path.stat().st_mtime >= Path(synthetic.__file__).stat().st_mtime:
-        return path
-    print(f"generating {n_zones:,} zones (seed {seed}) -> {path.relative_to(HERE.parent)} ...", flush=True)
-    CACHE.mkdir(exist_ok=True)
-    t0 = time.perf_counter()
-    terroffer.write_plan(synthetic.make_plan(n_zones, seed=seed), path)
-    print(f"  done in {time.perf_counter() - t0:.1f} s", flush=True)
-    return path
 
 
 def baseline(plan: terroffer.Plan) -> str:
@@ -221,15 +202,8 @@ def browser_times(pages: dict[str, str], timeout_s: float) -> None:
 
 
 def profile(plan: terroffer.Plan, top: int = 25) -> None:
-    """Profile one ``zone_map`` and print the ``top`` functions by cumulative time."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    ours(plan)
-    profiler.disable()
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(top)
-    print(f"\ncProfile of zone_map, top {top} by cumulative time:")
-    print(out.getvalue().rstrip())
+    """Profile one ``zone_map``."""
+    profile_call(lambda: ours(plan), "zone_map", top)
 
 
 def main(argv: list[str] | None = None) -> int:
