@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import inspect
 import json
 import math
 import os
@@ -181,15 +180,6 @@ def _xy(values: Sequence[str]) -> tuple[float, float]:
     return x, y
 
 
-def _with_order(function: Callable[..., Any], *args: Any, order: str | None, **kwargs: Any) -> Any:
-    """Call ``function`` with ``order=`` when the user chose one (``--order yx``)."""
-    if order is not None:
-        if "order" not in inspect.signature(function).parameters:
-            raise OptionError("error.option_not_supported", "--order", value=order)
-        kwargs["order"] = order
-    return function(*args, **kwargs)
-
-
 # ----------------------------------------------------------------------------- the parser
 
 
@@ -336,8 +326,7 @@ def _notice_line(plan: Any, lang: str) -> None:
 def _load(args: argparse.Namespace) -> Any:
     from terroffer.io import load_plan
 
-    return _with_order(
-        load_plan,
+    return load_plan(
         args.path,
         order=args.order,
         crs=args.crs,
@@ -496,10 +485,10 @@ def _lookup(args: argparse.Namespace) -> int:
     plan = _open_plan(args)
     where = {"bounds": plan_bounds(plan), "crs": plan.crs, "coverage": plan_coverage(plan)}
     if args.parcel:
-        plot = _with_order(read_plot, args.parcel, order=args.order, **where)
+        plot = read_plot(args.parcel, order=args.order, **where)
     else:
         assert point is not None
-        plot = _with_order(plot_from_point, *point, order=args.order, lonlat=bool(args.lonlat), **where)
+        plot = plot_from_point(*point, order=args.order, lonlat=bool(args.lonlat), **where)
     result = lookup(plan, plot)
     note_lang = args.note_lang or args.lang
     if args.html or args.pdf:

@@ -231,7 +231,7 @@ def catalogue_table(kind: str, lang: str = "fr", plan: Plan | None = None) -> pd
             {
                 "code": k,
                 "name": name_of(FAMILIES, k, lang),
-                "sector": name_of(SECTORS, v.get("sector"), lang),
+                "sector": name_of(SECTORS, str(v["sector"]), lang),
                 "codes": words.join([str(c) for c in v.get("codes", [])][:8], lang),
             }
             for k, v in FAMILIES.items()
@@ -584,11 +584,11 @@ def lookup_text(result: Lookup, lang: str = "fr", plan: Plan | None = None) -> s
     main_rules: dict[str, Any] = {}
     for z in result.zones:
         label = (z.label_ar if lang == "ar" else z.label_fr) or name_of(FAMILIES, z.family, lang)
-        p = plans.get(z.plan_id)
-        plan_name = ((p.name_ar if lang == "ar" else p.name_fr) if p else None) or words.isolate(
-            z.plan_id, lang
-        )
-        status = t(f"status.{_status(p.status if p else None)}")
+        zone_plan = plans.get(z.plan_id)
+        plan_name = (
+            (zone_plan.name_ar if lang == "ar" else zone_plan.name_fr) if zone_plan else None
+        ) or words.isolate(z.plan_id, lang)
+        status = t(f"status.{_status(zone_plan.status if zone_plan else None)}")
         part = (
             ""
             if result.is_point
