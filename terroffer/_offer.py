@@ -5,8 +5,9 @@ sector, under which density); :func:`search` the investor's (where may I build a
 hotel of at least 5,000 m²?). Both return DataFrames; nothing here draws.
 
 Zones are chosen by the one zone filter (:func:`terroffer.selection.select_zones`) and
-their floor area by the one capacity rule (:func:`terroffer.capacity.capacity`), the same
-as the plot look-up's: a zone's number here is the look-up's number for the whole zone.
+their floor area by the one capacity rule (:func:`terroffer.capacity.capacity`) on the
+zone's net area (less its reservations), the same as the plot look-up's: a zone's number
+here is the look-up's number for the whole zone.
 """
 
 from __future__ import annotations
@@ -78,8 +79,13 @@ def _zone_table(plan: Plan) -> pd.DataFrame:
     # so that both give one number (validate reports the duplicate)
     rules = rules.drop_duplicates(["plan_id", "zone_code"], keep="last")
     table = table.merge(rules, on=["plan_id", "zone_code"], how="left", sort=False)
+    # the capacity rule works on the net area (docs/data-model.md), as the look-up and the search
+    # do: the roads and public sites reserved across a zone are not the owners' to build on
+    idx = plan_index(plan)
+    reserved = _reserved_area(idx, np.arange(len(zones)))
+    table["net_m2"] = np.maximum(table["area_m2"].to_numpy() - reserved, 0.0)
     built = capacity(
-        table["area_m2"].to_numpy(),
+        table["net_m2"].to_numpy(),
         table["cos"].to_numpy(dtype=object),
         table["ces"].to_numpy(dtype=object),
         table["max_floors"].to_numpy(dtype=object),
@@ -118,8 +124,9 @@ def offer(
         One row per commune, sector and family, with the columns of
         :data:`OFFER_COLUMNS`: number of zones, zoned area (ha), share of the commune's
         area, the floor area the rules allow (:func:`terroffer.capacity.capacity` on each
-        zone: the smaller of area × COS and area × CES × floors, 0 in a sector that is
-        not buildable), summed over the zones whose capacity is known
+        zone's net area, the zone less the reservations crossing it: the smaller of
+        net × COS and net × CES × floors, 0 in a sector that is not buildable), summed
+        over the zones whose capacity is known
         (``zones_capacity_unknown`` counts the others; NaN when none is known),
         ``zones_status_unknown`` the zones of plans whose status is unknown, the commune's
         2024 population and the zoned m² per inhabitant.
@@ -354,8 +361,14 @@ def _reserved_area(idx, ids: np.ndarray) -> np.ndarray:  # type: ignore[no-untyp
     if not len(ids) or not len(idx.reservation_geoms):
         return out
     zone_pos, res_pos = idx.reservation_tree.query(idx.zone_geoms[ids], predicate="intersects")
-    for i in np.unique(zone_pos):
-        parts = idx.reservation_geoms[res_pos[zone_pos == i]]
+    if not len(zone_pos):
+        return out
+    # one group of reservations per zone, split once: the offer asks this of every zone of a plan
+    order = np.argsort(zone_pos, kind="stable")
+    zone_pos, res_pos = zone_pos[order], res_pos[order]
+    starts = np.flatnonzero(np.r_[True, zone_pos[1:] != zone_pos[:-1]])
+    for i, group in zip(zone_pos[starts], np.split(res_pos, starts[1:]), strict=True):
+        parts = idx.reservation_geoms[group]
         covered = shapely.intersection(idx.zone_geoms[ids[i]], shapely.union_all(parts))
         out[i] = shapely.area(covered)
     return out

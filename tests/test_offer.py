@@ -31,12 +31,23 @@ def test_offer_counts_approved_plans_by_default(plan):
     assert villa["zones"] == 1
     assert villa["area_ha"] == pytest.approx(0.6)  # 60 m x 100 m
     assert villa["share_of_commune"] == pytest.approx(6000 / 120_000)
-    assert villa["max_floor_area_m2"] == pytest.approx(6000 * 0.6)
+    # the 10 m road takes 60 m x 10 m of V1: net 5,400 m², COS 0.6 -> 3,240; CES 0.3 x 2 -> 3,240
+    assert villa["max_floor_area_m2"] == pytest.approx(5400 * 0.6)
     assert villa["population_2024"] == 1000
     assert villa["area_m2_per_inhabitant"] == pytest.approx(6.0)
     assert villa["commune_ar"] == "تمارة"
     industry = _row(table, "industry")
-    assert industry["max_floor_area_m2"] == pytest.approx(4000 * 1.5)
+    # I1: 40 m x 100 m less 40 m x 10 m of road = 3,600 m²; COS 1.5 -> 5,400 < CES 0.6 x 3 -> 6,480
+    assert industry["max_floor_area_m2"] == pytest.approx(3600 * 1.5)
+
+
+def test_offer_floor_area_of_a_zone_crossed_by_a_road_is_the_lookups_for_the_whole_zone(plan):
+    # V1 (60 m x 100 m) loses the 60 m x 10 m road strip: both count 5,400 m² net x COS 0.6
+    villa = _row(offer(plan), "villa")
+    whole_v1 = plan.zones.geometry.iloc[0]
+    assert lookup(plan, whole_v1).capacity.max_floor_area_m2 == pytest.approx(3240)
+    assert villa["max_floor_area_m2"] == pytest.approx(3240)
+    assert villa["area_ha"] == pytest.approx(0.6)  # the zoned area stays the whole zone
 
 
 def test_offer_green_space_is_not_buildable_so_its_capacity_is_known_zero(plan):
