@@ -68,8 +68,8 @@ def test_offer_table_is_readable_in_the_language(plan_file):
     lines = done.stdout.splitlines()
     assert "illustratives" in lines[0]
     villa = next(line for line in lines if "Villas" in line)
-    # 60 m × 100 m = 0,6 ha; floor area min(6,000 × 0.6, 6,000 × 0.3 × 2) = 3 600 m²
-    assert "0,6" in villa and f"3{NNBSP}600" in villa
+    # 60 m × 100 m = 0,6 ha; net of the 10 m road 5,400 m²: min(5,400 × 0.6, 5,400 × 0.3 × 2) = 3 240 m²
+    assert "0,6" in villa and f"3{NNBSP}240" in villa
     green = next(line for line in lines if "Espaces verts" in line and "Espaces verts et" in line)
     assert "NaN" not in done.stdout and "nan" not in green
 
