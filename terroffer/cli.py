@@ -38,6 +38,7 @@ OPTION_OF = {
     "max_floors": "--max-floors",
     "limit": "--limit",
     "order": "--order",
+    "basemap": "--basemap",
 }
 #: Exit code of a command whose reader closed the pipe (128 + SIGPIPE, as the shell's tools).
 EXIT_BROKEN_PIPE = 141
@@ -81,13 +82,11 @@ def _usage_error(message: str, command: str) -> UsageError:
     patterns: list[tuple[str, Callable[[re.Match[str]], UsageError]]] = [
         (
             r"argument (?:command|\{[^}]*\}): invalid choice: '([^']*)' \(choose from (.*)\)",
-            lambda m: UsageError("error.command_unknown", m[1], choices=m[2].replace("'", "")),
+            lambda m: UsageError("error.command_unknown", m[1], choices=_choices(m[2])),
         ),
         (
             r"argument (\S+?): invalid choice: '([^']*)' \(choose from (.*)\)",
-            lambda m: UsageError(
-                "error.option_choice", _first(m[1]), value=m[2], choices=m[3].replace("'", "")
-            ),
+            lambda m: UsageError("error.option_choice", _first(m[1]), value=m[2], choices=_choices(m[3])),
         ),
         (
             r"argument (\S+?): expected (\w+) arguments?",
@@ -119,6 +118,11 @@ def _usage_error(message: str, command: str) -> UsageError:
         if match:
             return make(match)
     return UsageError("error.usage", "terroffer", reason=message, command=command)
+
+
+def _choices(listed: str) -> tuple[str, ...]:
+    """The names in argparse's ``'a', 'b'``, so that the message lists them in its own language."""
+    return tuple(name.strip().strip("'") for name in listed.split(","))
 
 
 def _first(names: str) -> str:

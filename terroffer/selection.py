@@ -85,11 +85,9 @@ def _unknown(
     close = nearest_names(value, candidates)
     source = _KEYWORDS[kind]
     if close:
-        return FilterError("error.unknown_name", source, kind=kind, value=value, suggestions=", ".join(close))
+        return FilterError("error.unknown_name", source, kind=kind, value=value, suggestions=tuple(close))
     listed = list(dict.fromkeys(known)) if known is not None else candidates
-    return FilterError(
-        "error.unknown_name_known", source, kind=kind, value=value, known=", ".join(listed[:15])
-    )
+    return FilterError("error.unknown_name_known", source, kind=kind, value=value, known=tuple(listed[:15]))
 
 
 def _catalogue_names(table: dict[str, dict[str, Any]]) -> list[str]:

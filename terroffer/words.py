@@ -207,11 +207,15 @@ def localize(params: dict[str, Any], lang: str) -> dict[str, Any]:
     """Template parameters with every number made to format itself in ``lang``.
 
     Booleans and text pass through unchanged; so do missing numbers (NaN), which
-    format as a dash.
+    format as a dash. A list or tuple is written as a list in ``lang`` (:func:`join`:
+    ``a, b``, in Arabic ``a، b``), so that computation passes names, not a text joined in
+    one language.
     """
     out: dict[str, Any] = {}
     for key, value in params.items():
-        if isinstance(value, (bool, np.bool_)) or not isinstance(
+        if isinstance(value, (list, tuple)):
+            out[key] = join((str(item) for item in value), lang)
+        elif isinstance(value, (bool, np.bool_)) or not isinstance(
             value, (int, float, np.integer, np.floating)
         ):
             out[key] = value

@@ -879,9 +879,7 @@ def _tile_provider(basemap: Any) -> Any:
     from terroffer.reference import nearest_names
 
     close = nearest_names(basemap, list(providers))
-    raise OptionError(
-        "error.map_unknown_basemap", "basemap", value=basemap, suggestions=", ".join(close) or "—"
-    )
+    raise OptionError("error.map_unknown_basemap", "basemap", value=basemap, suggestions=tuple(close) or "—")
 
 
 def _layer_control_last(m: Any, position: str) -> None:
