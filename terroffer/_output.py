@@ -26,6 +26,18 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _file_above(target: Path) -> Path | None:
+    """The regular file standing where a folder of ``target``'s path must be, if any.
+
+    ``afile/out.csv`` cannot be written when ``afile`` is a file: saying so beats saying
+    that a folder is missing (it is not) or the system's "Not a directory".
+    """
+    for folder in target.parents:
+        if folder.exists():
+            return None if folder.is_dir() else folder
+    return None
+
+
 def check_output(path: str | os.PathLike[str]) -> Path:
     """The path of a file to write, refused at once if it cannot be written.
 
@@ -39,6 +51,9 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         raise OutputError("error.output_is_dir", target)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
+        blocking = _file_above(target)
+        if blocking is not None:
+            raise OutputError("error.output_under_file", target, folder=str(blocking))
         raise OutputError("error.output_no_folder", target, folder=str(parent))
     if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
         raise OutputError("error.output_denied", target)
@@ -50,6 +65,9 @@ def check_output_dir(path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise OutputError("error.output_not_dir", target)
+    blocking = _file_above(target)
+    if blocking is not None:
+        raise OutputError("error.output_under_file", target, folder=str(blocking))
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -342,8 +342,8 @@ def test_import_into_an_impossible_place_is_one_line(tmp_path, capsys):
     code, out, err = call_cli(capsys, "import", source, "--into", target)
     assert code == 2 and out == ""
     assert_one_line_naming(err, target)
-    # refused before the plan is read: its folder is a file
-    assert catalogue("fr")["error.output_no_folder"].split("{folder}")[-1].strip() in err
+    # refused before the plan is read: its folder is a file, and the line says so
+    assert catalogue("fr")["error.output_under_file"].split("{folder}")[-1].strip() in err
 
 
 def test_import_output_must_be_a_geopackage(tmp_path, capsys):
