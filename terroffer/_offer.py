@@ -68,7 +68,9 @@ def _zone_table(plan: Plan) -> pd.DataFrame:
             "area_m2": shapely.area(np.asarray(zones.geometry.array, dtype=object)),
         }
     )
-    table["commune"] = zones["commune"].fillna("?").astype("category").array
+    # a zone outside every commune (a plan without commune boundaries) is kept under the dash
+    # every table writes for an unknown, not dropped by the grouping nor shown as "?"
+    table["commune"] = zones["commune"].fillna("—").astype("category").array
     table["sector"] = zones["sector"].astype("category").array
     table["family"] = zones["family"].astype("category").array
     table["status"] = pd.Categorical(zone_statuses(plan))

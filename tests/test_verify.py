@@ -87,3 +87,21 @@ def test_export_under_a_file_is_one_line_in_the_language(a_file, capsys):
     assert code == 2 and out == ""
     said = f"{a_file} est un fichier, pas un dossier ; choisissez un autre chemin."
     assert err.strip().splitlines() == [f"terroffer: {a_file / 'pack'} : {said}"]
+
+
+# ----------------------------------------------------------------------------- unknown commune
+
+
+def test_zones_outside_every_commune_are_counted_under_a_dash_not_a_question_mark():
+    from terroffer._offer import offer
+    from terroffer.render.tables import offer_table
+
+    plan = tiny_plan()
+    plan.zones["commune"] = None
+    plan.invalidate()
+    table = offer(plan)
+    # V1, I1 and EV (PA-T, approved) are all still counted: 3 zones, 6,000 + 4,000 + 5,000 m²
+    assert table["zones"].sum() == 3
+    assert table["area_ha"].sum() == pytest.approx(1.5)
+    assert set(table["commune"]) == {"—"}
+    assert set(offer_table(table, "fr")["Commune"]) == {"—"}
