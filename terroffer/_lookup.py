@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from terroffer.capacity import capacity, plausible
+from terroffer.capacity import RULE_RANGES, capacity, implausible_value, plausible
 from terroffer.errors import PlotInputError
 from terroffer.index import PlanIndex, plan_in_force, plan_index
 from terroffer.io.territory import check_order
@@ -375,6 +375,7 @@ def lookup(plan: Plan, where: Any, *, order: str | None = None) -> Lookup:
     rules_of = [idx.rules.get(key) for _, _, _, key in found]
     caps = [None] * len(found) if is_point else _zone_capacities(sectors, rules_of, [f[2] for f in found])
     hits: list[ZoneHit] = []
+    told: set[tuple[str, str]] = set()
     for (zid, area, net, key), sector, rules, cap in zip(found, sectors, rules_of, caps, strict=True):
         hits.append(
             ZoneHit(
@@ -392,8 +393,14 @@ def lookup(plan: Plan, where: Any, *, order: str | None = None) -> Lookup:
                 capacity=cap,
             )
         )
+        if key in told:  # several polygons of one zone: one notice
+            continue
+        told.add(key)
         if rules is None:
             warnings.append(Notice("lookup.no_rules", {"zone": key[1], "plan": key[0]}))
+        elif bad := sum(bool(implausible_value(name, rules.get(name))) for name in RULE_RANGES):
+            # the rules line shows COS -5 as the data says it: say that the capacity ignored it
+            warnings.append(Notice("lookup.implausible_rule", {"zone": key[1], "plan": key[0], "count": bad}))
     hits.sort(key=lambda h: h.area_m2, reverse=True)
     uncovered = 0.0 if is_point else max(plot_area - covered, 0.0)
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from terroffer.reference import _load
 
-__all__ = ["RULE_RANGES", "CapacityArrays", "capacity", "implausible", "plausible"]
+__all__ = ["RULE_RANGES", "CapacityArrays", "capacity", "implausible", "implausible_value", "plausible"]
 
 #: ``{column: (low, high)}``; ``None`` is no bound.
 RULE_RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -55,6 +55,12 @@ def plausible(column: str, values: Any) -> np.ndarray:
             bad |= out > high
     out[bad] = np.nan
     return out
+
+
+def implausible_value(column: str, value: Any) -> bool:
+    """Whether one rule figure is given but outside its plausible range (``cos`` -5, ``ces`` 7)."""
+    raw = _as_float([value])
+    return bool(~np.isnan(raw[0]) & np.isnan(plausible(column, raw)[0]))
 
 
 def implausible(rules: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 
 from terroffer._output import check_output, check_output_dir
@@ -105,3 +107,52 @@ def test_zones_outside_every_commune_are_counted_under_a_dash_not_a_question_mar
     assert table["area_ha"].sum() == pytest.approx(1.5)
     assert set(table["commune"]) == {"—"}
     assert set(offer_table(table, "fr")["Commune"]) == {"—"}
+
+
+# ----------------------------------------------------------------------------- impossible rules in a look-up
+
+
+def _v1_with(**figures):
+    plan = tiny_plan()
+    row = plan.rules.index[plan.rules["zone_code"] == "V1"][0]
+    for name, value in figures.items():
+        plan.rules.loc[row, name] = value
+    plan.invalidate()
+    return plan
+
+
+def test_a_lookup_says_when_the_capacity_ignored_an_impossible_rule_value():
+    from terroffer._lookup import lookup
+
+    plan = _v1_with(cos=-5.0, ces=7.0)
+    result = lookup(plan, plan.zones.geometry.iloc[0])
+    told = [n for n in result.warnings if n.key == "lookup.implausible_rule"]
+    assert [n.params for n in told] == [{"zone": "V1", "plan": "PA-T", "count": 2}]
+    assert "2 valeur(s) de règlement impossible(s)" in told[0].message("fr")
+    # neither figure enters the capacity: no COS, no CES -> unknown, not -5 × 5,400 m²
+    assert result.capacity.max_floor_area_m2 is None
+
+
+def test_a_lookup_on_plausible_rules_says_nothing_of_impossible_values():
+    from terroffer._lookup import lookup
+
+    plan = tiny_plan()
+    result = lookup(plan, plan.zones.geometry.iloc[0])
+    assert not [n for n in result.warnings if n.key == "lookup.implausible_rule"]
+
+
+def test_a_zone_in_several_polygons_is_told_once():
+    from shapely.geometry import box
+
+    from terroffer._lookup import lookup
+    from tests.tiny import X0, Y0
+
+    plan = _v1_with(cos=-5.0)
+    # a second V1 polygon beside the first (x = -40..0): a plot over both meets V1 twice
+    extra = plan.zones.iloc[[0]].copy()
+    extra.geometry = [box(X0 - 40, Y0, X0, Y0 + 100)]
+    plan.zones = gpd.GeoDataFrame(pd.concat([plan.zones, extra], ignore_index=True), crs=plan.zones.crs)
+    plan.invalidate()
+    result = lookup(plan, box(X0 - 20, Y0 + 60, X0 + 20, Y0 + 90))
+    assert sum(z.zone_code == "V1" for z in result.zones) == 2
+    assert [n.key for n in result.warnings].count("lookup.implausible_rule") == 1
