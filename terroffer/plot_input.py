@@ -33,9 +33,9 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from terroffer.errors import CRSError, PlotInputError
+from terroffer.errors import CRSError, OptionError, PlotInputError
 from terroffer.io.territory import ORDERS, check_order
-from terroffer.model import TERRITORY_CRS, Notice
+from terroffer.model import TERRITORY_CRS, Notice, Plan
 
 __all__ = [
     "MAX_CORNERS",
@@ -308,7 +308,8 @@ def read_corner_table(
     text: str,
     *,
     source: str = "<table>",
-    bounds: Bounds,
+    plan: Plan | None = None,
+    bounds: Bounds | None = None,
     crs: str | CRS = TERRITORY_CRS,
     coverage: shapely.Geometry | None = None,
     order: str | None = None,
@@ -324,10 +325,13 @@ def read_corner_table(
         columns.
     source
         The file name, for messages.
+    plan
+        The plan the plot is looked up in: gives ``bounds``, ``crs`` and ``coverage``.
     bounds
-        The plan's extent in ``crs``, to detect swapped axes and degrees.
+        Without ``plan``: the plan's extent in ``crs``, to detect swapped axes and degrees.
     coverage
-        The territory (communes or zones) in ``crs``: a sharper test than ``bounds``.
+        Without ``plan``: the territory (communes or zones) in ``crs``, a sharper test than
+        ``bounds``.
     order
         ``"xy"`` or ``"yx"``: the order of the two numbers, whatever a header says. Without
         it (and without a header naming the columns) a table whose two readings both fall
@@ -343,7 +347,7 @@ def read_corner_table(
         An ``order`` other than ``"xy"`` or ``"yx"``.
     """
     order = check_order(order)
-    crs = CRS.from_user_input(crs)
+    bounds, crs, coverage = _territory(plan, bounds, crs, coverage)
     if len(text) > MAX_PLOT_BYTES:
         raise PlotInputError("error.plot_too_large", source, size_mb=len(text) / 2**20, max_mb=_max_mb())
     labels: list[str] = []
@@ -441,7 +445,8 @@ def plot_from_point(
     a: float,
     b: float,
     *,
-    bounds: Bounds,
+    plan: Plan | None = None,
+    bounds: Bounds | None = None,
     crs: str | CRS = TERRITORY_CRS,
     lonlat: bool | None = None,
     coverage: shapely.Geometry | None = None,
@@ -453,6 +458,9 @@ def plot_from_point(
     ----------
     a, b
         The two numbers, in the order given.
+    plan
+        The plan the point is looked up in (else ``bounds``, ``crs`` and ``coverage``, as
+        in :func:`read_corner_table`).
     lonlat
         True: degrees (longitude, latitude); False: the plan's metres (X, Y); None: found
         from the numbers (degrees where they can be, metres otherwise).
@@ -469,7 +477,7 @@ def plot_from_point(
         An ``order`` other than ``"xy"`` or ``"yx"``.
     """
     order = check_order(order)
-    crs = CRS.from_user_input(crs)
+    bounds, crs, coverage = _territory(plan, bounds, crs, coverage)
     source = f"{a} {b}"
     try:
         xy = np.asarray([[float(a), float(b)]], dtype=float)
@@ -489,6 +497,19 @@ def plot_from_point(
     return Plot(shapely.Point(pts[0]), source, warnings=tuple(notes), swapped=swapped)
 
 
+def _territory(
+    plan: Plan | None, bounds: Bounds | None, crs: str | CRS, coverage: shapely.Geometry | None
+) -> tuple[Bounds, CRS, shapely.Geometry | None]:
+    """Where a plot should fall: from the plan when given, else from ``bounds`` (and ``coverage``)."""
+    if plan is not None:
+        from terroffer._lookup import plan_bounds, plan_coverage
+
+        return plan_bounds(plan), CRS.from_user_input(plan.crs), plan_coverage(plan)
+    if bounds is None:
+        raise OptionError("error.plot_needs_plan", "read_plot")
+    return bounds, CRS.from_user_input(crs), coverage
+
+
 def _check_file(p: Path) -> None:
     if not p.exists():
         raise PlotInputError("error.not_found", p)
@@ -506,7 +527,8 @@ def _check_file(p: Path) -> None:
 def read_plot(
     path: str | os.PathLike[str],
     *,
-    bounds: Bounds,
+    plan: Plan | None = None,
+    bounds: Bounds | None = None,
     crs: str | CRS = TERRITORY_CRS,
     coverage: shapely.Geometry | None = None,
     order: str | None = None,
@@ -515,6 +537,11 @@ def read_plot(
 
     Parameters
     ----------
+    path
+        The file.
+    plan
+        The plan the plot is looked up in (else ``bounds``, ``crs`` and ``coverage``, as
+        in :func:`read_corner_table`): ``read_plot("plot.txt", plan=plan)``.
     order
         ``"xy"`` or ``"yx"``: the order of the coordinates in a corner table or in a
         file without a CRS (a DXF, a GeoJSON in Lambert without ``crs`` member); a file
@@ -528,12 +555,13 @@ def read_plot(
     OptionError
         An ``order`` other than ``"xy"`` or ``"yx"``.
     """
+    bounds, crs, coverage = _territory(plan, bounds, crs, coverage)
     order = check_order(order)
     p = Path(path)
     _check_file(p)
     suffix = p.suffix.lower()
     if suffix in _GEO_SUFFIXES:
-        return _read_geo_plot(p, bounds, CRS.from_user_input(crs), coverage, order)
+        return _read_geo_plot(p, bounds, crs, coverage, order)
     if suffix not in _TABLE_SUFFIXES:
         raise PlotInputError("error.plot_unknown_format", p)
     try:

@@ -339,3 +339,23 @@ def test_a_ring_gdal_closes_itself_is_said_not_warned(tmp_path, recwarn):
     assert plot.geometry.area == pytest.approx(1600)
     assert "plot.ring_closed" in [w.key for w in plot.warnings]
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_plan_says_where_a_plot_should_fall(tmp_path):
+    """read_plot(path, plan=plan) needs no bounds: a 40 m × 20 m rectangle gives 800 m²."""
+    import terroffer
+    from terroffer.errors import OptionError
+    from tests.tiny import X0, Y0, tiny_plan
+
+    plan = tiny_plan()
+    table = tmp_path / "plot.txt"
+    table.write_text(
+        f"B1 {X0 + 10} {Y0 + 10}\nB2 {X0 + 50} {Y0 + 10}\nB3 {X0 + 50} {Y0 + 30}\nB4 {X0 + 10} {Y0 + 30}\n",
+        encoding="utf-8",
+    )
+    plot = terroffer.read_plot(table, plan=plan)
+    assert plot.geometry.area == pytest.approx(800.0)
+    point = terroffer.plot_from_point(X0 + 10, Y0 + 10, plan=plan, lonlat=False, order="xy")
+    assert (point.geometry.x, point.geometry.y) == (X0 + 10, Y0 + 10)
+    with pytest.raises(OptionError):
+        terroffer.read_plot(table)
