@@ -318,3 +318,22 @@ def test_arabic_capacity_chart_speaks_the_glossary(plan):
     assert fig.axes[0].get_xlabel() == f"{term('floor_area', 'ar')} (م²)"
     notes = " ".join(_texts(fig, "notes"))
     assert term("cos_short", "ar") in notes and term("ces_short", "ar") in notes
+
+
+def test_map_outlines_a_look_up_as_the_web_map_does(plan):
+    """static_map(highlight=<Lookup>) outlines the looked-up plot: here a 10 m × 20 m rectangle."""
+    import numpy as np
+
+    import terroffer
+
+    plot = rect(10, 10, 20, 30)
+    result = terroffer.lookup(plan, plot)
+    fig = static_map(plan, highlight=result, lang="fr")
+    outlines = [c for c in fig.axes[0].collections if c.get_zorder() == 8]
+    assert len(outlines) == 2  # a white halo under the coloured line
+    xy = np.vstack([p.vertices for p in outlines[-1].get_paths()])
+    minx, miny, maxx, maxy = plot.bounds
+    assert (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()) == pytest.approx(
+        (minx, miny, maxx, maxy)
+    )
+    assert maxx - minx == pytest.approx(10.0) and maxy - miny == pytest.approx(20.0)

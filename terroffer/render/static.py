@@ -465,9 +465,12 @@ def _north_arrow(ax: Axes, crs: Any, lang: str) -> Any:
 
 
 def _highlight_geoms(plan: Plan, highlight: Any) -> np.ndarray:
-    """The geometries to outline: zone ids (rows of ``plan.zones``), shapely geometries or a GeoSeries."""
+    """The geometries to outline: a look-up's plot, a plot, zone ids, shapely geometries or a GeoSeries."""
     if highlight is None:
         return np.array([], dtype=object)
+    highlight = getattr(highlight, "plot", highlight)  # a Lookup: outline its plot
+    if isinstance(getattr(highlight, "geometry", None), shapely.Geometry):  # a Plot
+        highlight = highlight.geometry
     if isinstance(highlight, shapely.Geometry):
         return np.array([highlight], dtype=object)
     if hasattr(highlight, "geometry") or hasattr(highlight, "to_crs"):
@@ -545,8 +548,9 @@ def static_map(
         ``fr``, ``ar`` or ``en``. In Arabic the layout is mirrored: title and text on the
         right, legend on the left, scale bar at the lower right.
     highlight
-        Outline these: zone ids (rows of ``plan.zones``, as :func:`terroffer.search`
-        returns them), a shapely geometry, a list of them or a GeoSeries/GeoDataFrame.
+        Outline these: a look-up result or a plot (its plot, as :func:`terroffer.zone_map`
+        takes it), zone ids (rows of ``plan.zones``, as :func:`terroffer.search` returns
+        them), a shapely geometry, a list of them or a GeoSeries/GeoDataFrame.
     title
         The title; by default "Zoning by family" and the communes shown.
     ax
