@@ -26,6 +26,12 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
+    os.umask(mask)
+    return mask
+
+
 def _file_above(target: Path) -> Path | None:
     """The regular file standing where a folder of ``target``'s path must be, if any.
 
@@ -96,6 +102,9 @@ def write_output(path: str | os.PathLike[str], write: Callable[[Path], T]) -> T:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600): the file a user takes away gets the mode any new
+    # file of theirs gets (or the mode of the file it replaces), so a shared note stays readable
+    os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
     try:
         result = write(tmp)
         os.replace(tmp, target)

@@ -242,7 +242,8 @@ def test_reference_is_stable_and_dated(result):
 
 
 def test_unknown_language_is_refused(result, plan):
-    with pytest.raises(ValueError, match="unknown note language"):
+    # an OptionError (a ValueError) naming the choices, as every bad option value is
+    with pytest.raises(ValueError, match="choose from fr, ar, en, both"):
         note_html(result, plan, lang="de")
 
 

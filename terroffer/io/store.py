@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
+from terroffer._output import check_output, check_output_dir
 from terroffer.errors import DataSourceError
 
 try:
@@ -124,12 +125,17 @@ def write_plan(plan: Plan, path: str | os.PathLike[str], *, wait_s: float = LOCK
     DataSourceError
         When the file cannot be written, or another import kept it longer than
         ``wait_s``; the previous file at ``path`` is left untouched.
+    OutputError
+        ``path`` is a folder, lies under a regular file, or may not be written.
     """
     target = Path(path)
     if target.suffix.lower() != ".gpkg":
         raise DataSourceError("error.output_not_gpkg", target)
+    # the one check every written file gets: a folder, or a path under a regular file, is said
+    # as such (not as "[Errno 17] File exists"); the target's folder is made if missing
+    check_output_dir(target.parent if str(target.parent) else ".")
+    check_output(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(target, wait_s):
             _remove_stale(target)
             _write(plan, target)

@@ -37,6 +37,8 @@ import shapely
 
 from terroffer import words
 from terroffer._lookup import Lookup, PlanStatus, ZoneHit
+from terroffer._output import check_output, write_output
+from terroffer.errors import OptionError
 from terroffer.index import plan_index
 from terroffer.model import Notice, Plan
 from terroffer.reference import RESERVATION_KINDS, USES, name_of, translate
@@ -513,7 +515,7 @@ def note_text(
 ) -> NoteText:
     """Everything the note says in ``lang`` (``fr``, ``ar`` or ``en``), worded and formatted."""
     if lang not in ("fr", "ar", "en"):
-        raise ValueError(f"unknown note language {lang!r}; use fr, ar or en")
+        raise OptionError("error.option_choice", "lang", value=str(lang), choices=("fr", "ar", "en"))
     today = today or dt.date.today()
     reference = reference or note_reference(result, today)
     desk = contacts()["single_window"]
@@ -568,7 +570,7 @@ def note_text(
 
 def _languages(lang: str) -> tuple[str, ...]:
     if lang not in NOTE_LANGUAGES:
-        raise ValueError(f"unknown note language {lang!r}; use one of {', '.join(NOTE_LANGUAGES)}")
+        raise OptionError("error.option_choice", "lang", value=str(lang), choices=NOTE_LANGUAGES)
     return ("fr", "ar") if lang == "both" else (lang,)
 
 
@@ -1037,6 +1039,8 @@ def note_pdf(
     from terroffer.render._pdf import render_note_pdf
 
     langs = _languages(lang)
+    if path is not None:
+        check_output(path)  # a wrong target is said before the note is drawn
     today = today or dt.date.today()
     reference = reference or note_reference(result, today)
     texts = [note_text(result, plan, one, reference=reference, today=today) for one in langs]
@@ -1050,5 +1054,5 @@ def note_pdf(
         palette=DOCUMENT_COLOURS,
     )
     if path is not None:
-        Path(path).write_bytes(data)
+        write_output(path, lambda tmp: tmp.write_bytes(data))
     return data

@@ -253,10 +253,19 @@ def zone_map(
 
 
 def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
-    """Write the map as one self-contained HTML file (UTF-8) and return its path."""
-    target = Path(path)
-    target.write_text(m.get_root().render(), encoding="utf-8")
-    return target
+    """Write the map as one self-contained HTML file (UTF-8) and return its path.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written (a folder, under a file, no permission); an existing
+        file is left as it was.
+    """
+    from terroffer._output import write_output
+
+    page = m.get_root().render()
+    write_output(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return Path(path)
 
 
 # ----------------------------------------------------------------------------- selection
