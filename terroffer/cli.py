@@ -406,15 +406,32 @@ def _port(args: argparse.Namespace) -> int:
     return port
 
 
+def _check_notebook(path: Path) -> None:
+    """Refuse a folder or a file that is not a Jupyter notebook before Voilà starts on it.
+
+    Voilà serves anything and fails only in the browser tab; a notebook is a JSON object
+    with a list of ``cells``.
+    """
+    import json
+
+    try:
+        content = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        content = None
+    if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+        raise DataSourceError("error.not_a_notebook", path)
+
+
 def _dashboard(args: argparse.Namespace) -> int:
     from terroffer.app.serve import NOTEBOOKS, serve
     from terroffer.io import load_plan
 
     notebook = Path(args.notebook)
-    if not notebook.suffix:
+    if not notebook.suffix and not notebook.exists():  # a bundled notebook's name: "explorer"
         notebook = Path(NOTEBOOKS) / f"{args.notebook}.ipynb"
     if not notebook.exists():
         raise DataSourceError("error.not_found", notebook)
+    _check_notebook(notebook)
     port = _port(args)
     load_plan(_plan_path(args))  # an unreadable plan is refused here, not in a browser tab
     _out(translate("cli.serving", args.lang, url=f"http://127.0.0.1:{port}/"))

@@ -156,3 +156,80 @@ def test_a_zone_in_several_polygons_is_told_once():
     result = lookup(plan, box(X0 - 20, Y0 + 60, X0 + 20, Y0 + 90))
     assert sum(z.zone_code == "V1" for z in result.zones) == 2
     assert [n.key for n in result.warnings].count("lookup.implausible_rule") == 1
+
+
+# ----------------------------------------------------------------------------- the API writes as the CLI does
+
+
+def test_a_note_pdf_under_a_regular_file_is_refused_before_it_is_drawn(a_file):
+    from terroffer._lookup import lookup
+    from terroffer.render.note import note_pdf
+
+    plan = tiny_plan()
+    with pytest.raises(OutputError) as caught:
+        note_pdf(lookup(plan, plan.zones.geometry.iloc[0]), plan, a_file / "note.pdf")
+    assert caught.value.key == "error.output_under_file"
+
+
+def test_a_note_in_an_unknown_language_is_an_option_error():
+    from terroffer._lookup import lookup
+    from terroffer.render.note import note_html
+
+    plan = tiny_plan()
+    with pytest.raises(OptionError) as caught:
+        note_html(lookup(plan, plan.zones.geometry.iloc[0]), plan, lang="de")
+    assert caught.value.message("ar").endswith("fr، ar، en، both.")
+
+
+def test_save_map_under_a_regular_file_is_an_output_error(a_file):
+    from terroffer.render.webmap import save_map, zone_map
+
+    with pytest.raises(OutputError):
+        save_map(zone_map(tiny_plan()), a_file / "map.html")
+
+
+def test_write_plan_under_a_regular_file_names_it_not_errno_17(a_file):
+    from terroffer.io import write_plan
+
+    with pytest.raises(OutputError) as caught:
+        write_plan(tiny_plan(), a_file / "plan.gpkg")
+    assert "Errno" not in caught.value.message("fr") and "afile" in caught.value.message("fr")
+
+
+def test_a_written_file_gets_the_users_mode_not_mkstemps_0600(tmp_path):
+    import os
+
+    from terroffer._output import write_output
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.csv"
+        write_output(fresh, lambda tmp: tmp.write_text("a", encoding="utf-8"))
+        assert fresh.stat().st_mode & 0o777 == 0o644  # 0666 less the umask 022
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o640)
+        write_output(kept, lambda tmp: tmp.write_text("new", encoding="utf-8"))
+        assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text(encoding="utf-8") == "new"
+    finally:
+        os.umask(old)
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01binary\xff", b'{"cells": 3}', b"[]"])
+def test_the_dashboard_refuses_a_file_that_is_not_a_notebook_before_voila_starts(tmp_path, capsys, content):
+    fake = tmp_path / "carnet.ipynb"
+    fake.write_bytes(content)
+    code, out, err = call_cli(capsys, "--lang", "fr", "dashboard", fake)
+    assert code == 2 and out == ""
+    said = "ce n'est pas un carnet Jupyter (.ipynb) ; donnez explorer ou le chemin d'un carnet."
+    assert err.strip().splitlines() == [f"terroffer: {fake} : {said}"]
+
+
+def test_the_dashboard_refuses_a_folder_given_as_its_notebook(tmp_path, capsys):
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    code, _, err = call_cli(capsys, "--lang", "ar", "dashboard", folder)
+    assert code == 2 and err.startswith(f"terroffer: {folder}: ") and "Jupyter" in err
