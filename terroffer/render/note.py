@@ -48,7 +48,7 @@ from terroffer.words import isolate, term
 
 __all__ = ["NOTE_LANGUAGES", "note_html", "note_pdf", "note_reference"]
 
-#: Languages a note is written in; ``both`` is French and Arabic, one after the other.
+#: Languages a note is written in; ``both`` is French and Arabic side by side, on one page.
 NOTE_LANGUAGES = ("fr", "ar", "en", "both")
 
 #: Notices that the note shows elsewhere than in the list of points of attention: as a coloured
@@ -1021,7 +1021,7 @@ def note_pdf(
     reference: str | None = None,
     today: dt.date | None = None,
 ) -> bytes:
-    """The note as an A4 PDF: one page per language (``both``: French, then Arabic).
+    """The note as an A4 PDF (``both``: French and Arabic columns side by side on one page).
 
     Parameters
     ----------
