@@ -233,3 +233,29 @@ def test_the_dashboard_refuses_a_folder_given_as_its_notebook(tmp_path, capsys):
     folder.mkdir()
     code, _, err = call_cli(capsys, "--lang", "ar", "dashboard", folder)
     assert code == 2 and err.startswith(f"terroffer: {folder}: ") and "Jupyter" in err
+
+
+# ----------------------------------------------------------------------------- an empty offer
+
+
+def test_an_offer_that_chose_no_zone_says_so_and_how_to_count_a_plan_without_status():
+    from terroffer._offer import offer
+    from terroffer.render.tables import offer_table, table_text
+
+    plan = tiny_plan()
+    empty = offer(plan, statuses="expired")  # neither PA-T (approved) nor PA-D (under study)
+    assert empty.empty
+    table = offer_table(empty, "fr")
+    assert any("--status unknown" in note for note in table.attrs["notes"])
+    # a non-empty offer carries no such note
+    assert not any("--status unknown" in note for note in offer_table(offer(plan), "fr").attrs["notes"])
+    assert "Commune" in table_text(table, "fr")
+
+
+def test_an_empty_offer_on_the_command_line_is_not_a_bare_header(tmp_path, capsys):
+    from terroffer.io import write_plan
+
+    path = write_plan(tiny_plan(), tmp_path / "tiny.gpkg")
+    code, out, _ = call_cli(capsys, "--lang", "fr", "offer", "--plan", path, "--status", "expired")
+    assert code == 0
+    assert "Aucune zone ne répond à ces filtres" in out

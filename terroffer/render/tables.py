@@ -122,6 +122,8 @@ def offer_table(offer: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     status_unknown = int(out["zones_status_unknown"].sum())
     if status_unknown:
         notes.append(translate("cli.status_unknown", lang, count=status_unknown))
+    if out.empty:  # a header alone reads as "no land": say that the filters chose no zone
+        notes.append(translate("cli.offer_empty", lang))
     return _finish(
         out,
         _OFFER_HEADERS,
