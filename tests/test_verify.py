@@ -259,3 +259,21 @@ def test_an_empty_offer_on_the_command_line_is_not_a_bare_header(tmp_path, capsy
     code, out, _ = call_cli(capsys, "--lang", "fr", "offer", "--plan", path, "--status", "expired")
     assert code == 0
     assert "Aucune zone ne répond à ces filtres" in out
+
+
+# ----------------------------------------------------------------------------- nearest zone by name
+
+
+def test_the_lookup_text_names_the_nearest_zones_plan_by_its_name():
+    from shapely.geometry import Point
+
+    from terroffer._lookup import lookup
+    from terroffer.render.tables import lookup_text
+    from tests.tiny import X0, Y0
+
+    plan = tiny_plan()
+    # 2 km east of the tiny plan's last zone (ZT ends at x = 200): the nearest zone is ZT of PA-D
+    result = lookup(plan, Point(X0 + 2200, Y0 + 50))
+    fr = lookup_text(result, "fr", plan)
+    assert "Zone la plus proche à 2,0\u00a0km (PA de D)." in fr  # no-break space before the unit
+    assert "(تصميم التهيئة د)" in lookup_text(result, "ar", plan)

@@ -542,6 +542,16 @@ def _plan_names(result: Lookup, plan: Plan | None, lang: str) -> dict[str, str]:
     return names
 
 
+def _nearest_plan_name(plan_id: str, plan: Plan | None, lang: str) -> str:
+    """The nearest zone's plan by its name in ``lang`` (as every other line names plans), else its code."""
+    if plan is not None and "plan_id" in plan.plans:
+        rows = plan.plans[plan.plans["plan_id"].astype(str) == plan_id]
+        for column in ("name_ar", "name_fr") if lang == "ar" else ("name_fr",):
+            if len(rows) and column in rows and isinstance(rows[column].iat[0], str) and rows[column].iat[0]:
+                return rows[column].iat[0]
+    return words.isolate(plan_id, lang)
+
+
 def _partial(result: Lookup) -> tuple[bool, float]:
     try:
         from terroffer.render.note import partial_capacity
@@ -710,7 +720,7 @@ def lookup_text(result: Lookup, lang: str = "fr", plan: Plan | None = None) -> s
             t(
                 "text.nearest_line",
                 distance=float(result.nearest["distance_m"]),
-                plan=words.isolate(str(result.nearest["plan_id"]), lang),
+                plan=_nearest_plan_name(str(result.nearest["plan_id"]), plan, lang),
             )
         )
     lines.extend("! " + w.message(lang) for w in result.warnings)
