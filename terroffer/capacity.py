@@ -39,8 +39,13 @@ BASIS_UNKNOWN = "unknown"
 
 
 def _as_float(values: Any) -> np.ndarray:
-    series = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)))
-    return np.array(pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
+    """A writable float array; what is not a number becomes NaN."""
+    try:
+        # numbers and None (the look-up's scalars): no pandas on the hot path
+        return np.atleast_1d(np.array(values, dtype="float64"))
+    except (TypeError, ValueError):
+        series = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)))
+        return np.array(pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
 
 
 def plausible(column: str, values: Any) -> np.ndarray:
