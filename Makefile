@@ -25,7 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 dashboard: $(VENV)/.installed
-	$(BIN)/terroffer dashboard explorer --plan $(PLAN) --port $(PORT)
+	$(BIN)/terroffer serve explorer --plan $(PLAN) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -291,9 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     _lang_option(exp)
 
-    dash = sub.add_parser("dashboard", help="serve a dashboard with Voilà on this machine")
-    dash.add_argument("notebook", nargs="?", default="explorer", help="explorer (default) or a notebook path")
+    # "dashboard" is the older name of "serve", kept so that scripts and make dashboard keep working
+    dash = sub.add_parser(
+        "serve", aliases=["dashboard"], help="serve a dashboard with Voilà, ready for a public machine"
+    )
+    dash.add_argument(
+        "notebook", nargs="?", default="explorer", help="explorer (default), kiosk, planner or a notebook"
+    )
+    dash.add_argument("--kiosk", action="store_true", help="the kiosk app (same as: serve kiosk)")
     dash.add_argument("--plan", help="the plan to show (default: TERROFFER_PLAN, else the bundled sample)")
+    dash.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     dash.add_argument("--port", default="8866", help="the port to serve on (default 8866)")
     dash.add_argument("--open", action="store_true", help="open a browser tab")
     _lang_option(dash)
@@ -388,8 +395,8 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _port(args: argparse.Namespace) -> int:
-    """The port to serve on, refused at once when out of range or already taken."""
+def _port(args: argparse.Namespace, host: str = "127.0.0.1") -> int:
+    """The port to serve on, refused at once when out of range or already taken on ``host``."""
     import socket
 
     port = _integer(args.port, "--port")
@@ -400,7 +407,7 @@ def _port(args: argparse.Namespace) -> int:
         # as the server will: SO_REUSEADDR, so a port left in TIME_WAIT is not called busy
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind(("127.0.0.1", port))
+            probe.bind((host, port))
         except OSError:
             raise OptionError("error.option_port_busy", "--port", value=str(port)) from None
     return port
@@ -423,19 +430,22 @@ def _check_notebook(path: Path) -> None:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    from terroffer.app.serve import NOTEBOOKS, serve
+    from terroffer.app.serve import APPS, NOTEBOOKS, serve
     from terroffer.io import load_plan
 
-    notebook = Path(args.notebook)
+    name = "kiosk" if args.kiosk else args.notebook
+    notebook = Path(name)
     if not notebook.suffix and not notebook.exists():  # a bundled notebook's name: "explorer"
-        notebook = Path(NOTEBOOKS) / f"{args.notebook}.ipynb"
+        notebook = Path(NOTEBOOKS) / f"{name}.ipynb"
+        if name in APPS and not notebook.exists():  # kiosk and planner come with the next issue
+            raise OptionError("serve.app_missing", "terroffer serve", name=name)
     if not notebook.exists():
         raise DataSourceError("error.not_found", notebook)
     _check_notebook(notebook)
-    port = _port(args)
+    port = _port(args, args.host)
     load_plan(_plan_path(args))  # an unreadable plan is refused here, not in a browser tab
-    _out(translate("cli.serving", args.lang, url=f"http://127.0.0.1:{port}/"))
-    return serve(notebook, plan=args.plan, port=port, open_browser=args.open)
+    _out(translate("cli.serving", args.lang, url=f"http://{args.host}:{port}/"))
+    return serve(notebook, plan=args.plan, lang=args.lang, host=args.host, port=port, open_browser=args.open)
 
 
 def _offer(args: argparse.Namespace) -> int:
@@ -573,6 +583,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": _list,
     "map": _map,
     "export": _export,
+    "serve": _dashboard,
     "dashboard": _dashboard,
 }
 

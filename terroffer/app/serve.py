@@ -1,56 +1,93 @@
-"""Serve a dashboard notebook with Voilà, offline, with terroffer's template.
+"""Serve a dashboard notebook with Voilà, offline, with terroffer's template and pinned settings.
 
-``terroffer dashboard`` and ``make dashboard`` call :func:`serve`; the browser tests
-call :func:`voila_command` to start the very same server.
+``terroffer serve`` (and its alias ``terroffer dashboard``) call :func:`serve`; the browser
+tests call :func:`voila_command` to start the very same server in a process of their own.
+The settings themselves live in :mod:`terroffer.app._voila_config`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import parse_qs
 
-__all__ = ["NOTEBOOKS", "serve", "voila_command", "voila_env"]
+from terroffer.reference import LANGUAGES
+
+__all__ = ["APPS", "NOTEBOOKS", "request_lang", "serve", "voila_command", "voila_env"]
 
 SHARE = Path(__file__).resolve().parent / "share"
 #: The dashboard notebooks ship inside the package, so an installed wheel can serve them;
 #: ``notebooks/`` at the top of the repository is a link to this folder.
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+#: The apps ``terroffer serve`` knows; kiosk and planner come with the next issue.
+APPS = ("explorer", "kiosk", "planner")
 
 
-def voila_env(plan: str | os.PathLike[str] | None = None) -> dict[str, str]:
-    """The environment Voilà runs in: our template on ``JUPYTER_PATH``, the plan to show."""
+def voila_env(plan: str | os.PathLike[str] | None = None, lang: str | None = None) -> dict[str, str]:
+    """The environment Voilà runs in: our template on ``JUPYTER_PATH``, the plan and language to show."""
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), env.get("JUPYTER_PATH", "")) if p)
     if plan is not None:
         env["TERROFFER_PLAN"] = str(Path(plan).resolve())
+    if lang is not None:
+        env["TERROFFER_LANG"] = lang
     return env
 
 
 def voila_command(
-    notebook: str | os.PathLike[str], *, port: int = 8866, open_browser: bool = False
+    notebook: str | os.PathLike[str],
+    *,
+    port: int = 8866,
+    host: str = "127.0.0.1",
+    open_browser: bool = False,
+    env: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The ``voila`` command line serving ``notebook`` on loopback with terroffer's template."""
-    voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
-    cmd = [voila, str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1", "--template=terroffer"]
-    if not open_browser:
-        cmd.append("--no-browser")
-    return cmd
+    """The command line serving ``notebook`` as ``terroffer serve`` does.
+
+    ``env`` (default: this process's) supplies ``TERROFFER_POOL_SIZE`` and the culling options.
+    """
+    from terroffer.app._voila_config import ServeSettings, voila_argv
+
+    settings = ServeSettings.from_env(env, host=host, port=port, open_browser=open_browser)
+    return [sys.executable, "-m", "terroffer.app._voila_config", *voila_argv(notebook, settings)]
+
+
+def request_lang(env: Mapping[str, str] | None = None, default: str = "fr") -> str:
+    """The page's language: the visitor's ``?lang=``, else ``TERROFFER_LANG``, else ``default``.
+
+    In a preheated kernel, call :func:`voila.utils.wait_for_request` first: it puts the
+    visitor's ``QUERY_STRING`` into the environment. Only the language comes from the URL: on
+    a public server a visitor must not choose which file the kernel reads.
+    """
+    env = os.environ if env is None else env
+    asked = parse_qs(env.get("QUERY_STRING", "")).get("lang", [""])[-1].strip().lower()
+    if asked in LANGUAGES:
+        return asked
+    configured = env.get("TERROFFER_LANG", "").strip().lower()
+    return configured if configured in LANGUAGES else default
 
 
 def serve(
     notebook: str | os.PathLike[str] = NOTEBOOKS / "explorer.ipynb",
     *,
     plan: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
+    host: str = "127.0.0.1",
     port: int = 8866,
     open_browser: bool = False,
 ) -> int:
-    """Run Voilà in the foreground until interrupted; returns its exit code."""
+    """Run Voilà in this very process until SIGTERM or SIGINT; returns 0.
+
+    In this process, not a child: a SIGTERM sent to ``terroffer serve`` reaches Voilà itself,
+    which shuts every kernel down before it returns (a child would be orphaned, kernels and all).
+    """
+    from terroffer.app._voila_config import ServeSettings, main, voila_argv
+
+    os.environ.update(voila_env(plan, lang))
+    settings = ServeSettings.from_env(host=host, port=port, open_browser=open_browser)
     try:
-        return subprocess.call(
-            voila_command(notebook, port=port, open_browser=open_browser), env=voila_env(plan)
-        )
+        return main(voila_argv(notebook, settings))
     except KeyboardInterrupt:
         return 0
