@@ -365,7 +365,16 @@ def _reserved_area(idx, ids: np.ndarray) -> np.ndarray:  # type: ignore[no-untyp
     zone_pos, res_pos = idx.reservation_tree.query(idx.zone_geoms[ids], predicate="intersects")
     if not len(zone_pos):
         return out
-    # one group of reservations per zone, split once: the offer asks this of every zone of a plan
+    # The offer asks this of every zone of a plan. Most zones meet one reservation or none:
+    # their areas come from one vectorised GEOS call; only zones that several reservations
+    # cross need the union, so that where those overlap the land counts once.
+    counts = np.bincount(zone_pos, minlength=len(ids))
+    single = counts[zone_pos] == 1
+    zs, rs = zone_pos[single], res_pos[single]
+    out[zs] = shapely.area(shapely.intersection(idx.zone_geoms[ids[zs]], idx.reservation_geoms[rs]))
+    zone_pos, res_pos = zone_pos[~single], res_pos[~single]
+    if not len(zone_pos):
+        return out
     order = np.argsort(zone_pos, kind="stable")
     zone_pos, res_pos = zone_pos[order], res_pos[order]
     starts = np.flatnonzero(np.r_[True, zone_pos[1:] != zone_pos[:-1]])
