@@ -95,7 +95,7 @@ def main() -> None:
     cases = {
         "note_pdf fr": lambda: note_pdf(result, plan, lang="fr", today=TODAY),
         "note_pdf ar": lambda: note_pdf(result, plan, lang="ar", today=TODAY),
-        "note_pdf both (2 pages)": lambda: note_pdf(result, plan, lang="both", today=TODAY),
+        "note_pdf both (side by side)": lambda: note_pdf(result, plan, lang="both", today=TODAY),
         "note_html both": lambda: note_html(result, plan, lang="both", today=TODAY),
         "map alone (plot_map_png)": lambda: plot_map_png(result, plan),
     }
