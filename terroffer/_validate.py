@@ -112,7 +112,8 @@ class Report:
 
 def _point(x: float, y: float, lang: str) -> str:
     """A location as the language writes numbers (``(370 100 ; 360 050)``), left to right in Arabic."""
-    text = f"{words.number(x, lang)} ; {words.number(y, lang)}" if lang != "en" else f"{x:,.0f}, {y:,.0f}"
+    sep = ", " if lang == "en" else " ; "  # a comma would read as the decimal sign in French
+    text = f"{words.number(x, lang)}{sep}{words.number(y, lang)}"
     return words.isolate(f"({text})", lang)
 
 
