@@ -237,9 +237,10 @@ def test_area_chart_of_the_offered_sectors_and_in_percent(plan):
 def test_capacity_chart_in_square_metres_below_a_million(plan):
     fig = capacity_chart(plan, lang="fr")
     ax = fig.axes[0]
-    # sectors sorted by capacity, the largest at the top: housing 3,600 m², industry 6,000 m²
+    # sectors sorted by capacity, the largest at the top, on net areas (the 10 m road crosses both):
+    # housing 5,400 m² × 0.6 = 3,240 m², industry 3,600 m² × 1.5 = 5,400 m²
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Habitat et immobilier", "Industrie"]
-    assert _texts(fig, "bar-label") == [f"3{NNB}600{NB}m²", f"6{NNB}000{NB}m²"]
+    assert _texts(fig, "bar-label") == [f"3{NNB}240{NB}m²", f"5{NNB}400{NB}m²"]
     assert ax.get_xlabel() == "Surface de plancher maximale (m²)"
     notes = " ".join(_texts(fig, "notes")).replace("\n", " ")
     # the one capacity rule: min(area × COS, area × CES × floors); EV (green) is not buildable,

@@ -67,5 +67,6 @@ def test_offer_table_text_writes_unknowns_as_a_dash_with_their_count(plan):
     assert "NaN" not in text and "—" in text
     assert table.attrs["notes"][0].startswith("— : capacité inconnue")
     assert "1 zone(s)" in table.attrs["notes"][0]
-    # industry: 4,000 m² × min(1.5, 0.6 × 3) = 6 000 m², grouped with a narrow no-break space
-    assert f"6{NNBSP}000" in text
+    # industry: 4,000 m² less the road's 400 m² = 3,600 m² net × min(1.5, 0.6 × 3) = 5 400 m²,
+    # grouped with a narrow no-break space
+    assert f"5{NNBSP}400" in text
