@@ -243,12 +243,17 @@ def _check_geometry(geom: Any) -> None:
 
 
 def _plan_status(info: dict[str, Any]) -> PlanStatus:
+    status = info.get("status")
+    if not isinstance(status, str) or not status:
+        # the one word the selection, the search and every table use for a plan that does not
+        # say its status (the look-up's JSON said null where the search's said "unknown")
+        status = STATUS_UNKNOWN
     return PlanStatus(
         plan_id=str(info.get("plan_id")),
         kind=info.get("kind"),
         name_fr=info.get("name_fr"),
         name_ar=info.get("name_ar"),
-        status=info.get("status"),
+        status=status,
         approval_ref=info.get("approval_ref"),
         approval_date=info.get("approval_date"),
         valid_until=info.get("valid_until"),

@@ -277,3 +277,21 @@ def test_the_lookup_text_names_the_nearest_zones_plan_by_its_name():
     fr = lookup_text(result, "fr", plan)
     assert "Zone la plus proche à 2,0\u00a0km (PA de D)." in fr  # no-break space before the unit
     assert "(تصميم التهيئة د)" in lookup_text(result, "ar", plan)
+
+
+# ----------------------------------------------------------------------------- status unknown in the look-up
+
+
+def test_a_plan_without_status_is_unknown_in_the_lookup_as_in_the_search():
+    import json
+
+    from terroffer._lookup import lookup
+    from terroffer._offer import search
+
+    plan = tiny_plan()
+    plan.plans.loc[plan.plans["plan_id"] == "PA-T", "status"] = None
+    plan.invalidate()
+    result = lookup(plan, plan.zones.geometry.iloc[0])
+    assert [p.status for p in result.plans] == ["unknown"]
+    assert json.loads(json.dumps(result.to_dict()))["plans"][0]["status"] == "unknown"
+    assert set(search(plan, use="villa")["plan_status"]) == {"unknown"}
