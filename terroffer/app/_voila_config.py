@@ -148,7 +148,7 @@ def _server_class() -> type:
 
 
 #: The server class, built on first use so that importing this module does not import Voilà.
-TerrofferVoila: type | None = None
+TerrofferVoila: Any = None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
