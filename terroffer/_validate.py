@@ -6,6 +6,7 @@ Pure computation: :func:`validate` takes a :class:`~terroffer.model.Plan` and re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,10 +98,10 @@ class Report:
                 if p.area_m2 is not None:
                     text += " — " + translate("report.area_m2", lang, area=float(p.area_m2))
                 if p.detail:
-                    text += " — " + words.join(p.detail[:10], lang)
+                    text += " — " + words.join([_detail_text(d, lang) for d in p.detail[:10]], lang)
                 if p.where and isinstance(p.where[0], tuple):
                     points = [_point(x, y, lang) for x, y in p.where[:3]]
-                    text += " — " + translate("report.where", lang, where="; ".join(points))
+                    text += " — " + translate("report.where", lang, where=_POINT_SEP[lang].join(points))
                 lines.append("  - " + text)
         else:
             lines.append(translate("report.clean", lang))
@@ -110,11 +111,48 @@ class Report:
         return "\n".join(lines)
 
 
+#: Between two numbers and between two places: a comma would read as the decimal sign in
+#: French and Arabic, which write a semicolon (Arabic its own, ``؛``).
+_NUMBER_SEP = {"en": ", ", "fr": " ; ", "ar": "؛ "}
+_POINT_SEP = {"en": "; ", "fr": " ; ", "ar": "؛ "}
+#: The glossary term of each rule column named in a problem's detail.
+_RULE_TERMS = {
+    "cos": "cos_short",
+    "ces": "ces_short",
+    "max_floors": "max_floors",
+    "max_height_m": "max_height_m",
+    "min_lot_m2": "min_lot_m2",
+    "min_frontage_m": "min_frontage_m",
+    "setback_road_m": "setback_road_m",
+    "setback_side_m": "setback_side_m",
+}
+_RULE_COLUMN = re.compile(r"\b(" + "|".join(sorted(_RULE_TERMS, key=len, reverse=True)) + r")\b")
+_DETAIL_NUMBER = re.compile(r"(?<== )-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
+
+
 def _point(x: float, y: float, lang: str) -> str:
     """A location as the language writes numbers (``(370 100 ; 360 050)``), left to right in Arabic."""
-    sep = ", " if lang == "en" else " ; "  # a comma would read as the decimal sign in French
-    text = f"{words.number(x, lang)}{sep}{words.number(y, lang)}"
+    text = f"{words.number(x, lang)}{_NUMBER_SEP[lang]}{words.number(y, lang)}"
     return words.isolate(f"({text})", lang)
+
+
+def _detail_text(item: str, lang: str) -> str:
+    """One detail of a problem for people: ``PA-X/V1: cos = -5`` with the glossary's words and numbers.
+
+    The detail itself stays in codes (the JSON report's, for scripts); the text names the
+    rule columns with :func:`terroffer.words.term` and writes numbers in the language.
+    """
+    head, sep, tail = item.partition(": ")
+    if not sep:
+        return words.isolate(item, lang)
+
+    def number(m: re.Match[str]) -> str:
+        value = float(m.group(0))
+        return words.number(value, lang) if value.is_integer() else words.ratio(value, lang)
+
+    tail = _RULE_COLUMN.sub(lambda m: words.term(_RULE_TERMS[m.group(1)], lang), tail)
+    tail = _DETAIL_NUMBER.sub(number, tail).replace("+", " + ").replace("/", " / ")
+    return f"{words.isolate(head, lang)}{translate('punct.detail_sep', lang)}{tail}"
 
 
 def validate(plan: Plan) -> Report:

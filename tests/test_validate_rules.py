@@ -116,7 +116,8 @@ def test_implausible_values_are_their_own_problem(tmp_path):
     assert set(problem.detail) == {"PA-T/V1: cos = -5", "PA-T/D: ces = 7", "PA-T/I1: max_floors = -1"}
     assert report.exit_code == 1
     text = report.to_text("fr")
-    assert "PA-T/V1: cos = -5" in text and "valeur(s) de règle impossible(s)" in text
+    assert "PA-T/V1 : COS = -5" in text and "PA-T/I1 : Niveaux = -1" in text
+    assert "valeur(s) de règle impossible(s)" in text
 
 
 def test_implausible_values_stay_out_of_capacity(tmp_path):
@@ -189,3 +190,21 @@ def test_report_area_in_hectares_with_thousands(tmp_path):
 def test_arabic_report_lists_with_the_arabic_comma(tmp_path):
     report = validate(load_plan(write_canonical_gpkg(tmp_path / "plan.gpkg")))
     assert "D، I1، V1" in report.to_text("ar") and "D, I1, V1" in report.to_text("fr")
+
+
+def test_the_report_names_rule_columns_with_the_glossary_and_numbers_per_language():
+    """The text report speaks the glossary; the JSON keeps the codes for scripts."""
+    import terroffer
+    from tests.tiny import tiny_plan
+
+    plan = tiny_plan()
+    plan.rules.loc[plan.rules["zone_code"] == "V1", "cos"] = -5.0
+    plan.rules.loc[plan.rules["zone_code"] == "I1", "ces"] = 1.5
+    plan.invalidate()
+    report = terroffer.validate(plan)
+    fr, ar = report.to_text("fr"), report.to_text("ar")
+    assert "PA-T/V1 : COS = -5" in fr and "PA-T/I1 : CES = 1,5" in fr
+    assert "معامل استعمال الأرض = -5" in ar and "معامل شغل الأرض = 1,5" in ar
+    assert "cos =" not in ar and "ces =" not in fr
+    details = next(p for p in report.to_dict("fr")["problems"] if p["kind"] == "implausible_rule_value")
+    assert sorted(details["detail"]) == ["PA-T/I1: ces = 1.5", "PA-T/V1: cos = -5"]
