@@ -269,7 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(look)
 
     lst = sub.add_parser("list", help="a catalogue in the chosen language: uses, sectors, families, ...")
-    lst.add_argument("what", choices=LISTS, help="uses, sectors, families, communes or plans (of --plan)")
+    lst.add_argument(
+        "what",
+        metavar="CATALOGUE",
+        choices=LISTS,
+        help="uses, sectors, families, communes or plans (of --plan)",
+    )
     _plan_option(lst)
     lst.add_argument("--format", choices=("table", "csv", "json"), default="table")
     _lang_option(lst)

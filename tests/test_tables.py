@@ -32,7 +32,7 @@ def test_lookup_text_says_all_the_note_says(plan):
     # the 100 m square at the origin: V1 60 m × 100 m, I1 40 m × 100 m, the 10 m road across
     text = _spaced(lookup_text(lookup(plan, rect(0, 0, 100, 100)), "fr", plan=plan))
     assert f"Surface du terrain : 10{NNBSP}000,0 m²" in text
-    assert "Zone V1 — Zone de villas (PA de T, approuvé)" in text
+    assert "Zone V1 — Zone de villas — PA de T, approuvé" in text
     assert "Usages autorisés : Villa, Logement" in text
     assert "Usages sous condition : Bureaux" in text  # I1's office use
     assert "Usages interdits : Usine" in text
@@ -70,3 +70,18 @@ def test_offer_table_text_writes_unknowns_as_a_dash_with_their_count(plan):
     # industry: 4,000 m² less the road's 400 m² = 3,600 m² net × min(1.5, 0.6 × 3) = 5 400 m²,
     # grouped with a narrow no-break space
     assert f"5{NNBSP}400" in text
+
+
+def test_lookup_text_of_a_draft_plan_reads_without_empty_references():
+    """ZT lies in PA-D, under study, with no approval reference: no "(réf. —)", no doubled brackets."""
+    import terroffer
+    from terroffer.render.tables import lookup_text
+    from tests.tiny import rect, tiny_plan
+
+    plan = tiny_plan()
+    result = terroffer.lookup(plan, rect(120, 10, 180, 40))
+    text = lookup_text(result, "fr")
+    assert "à l'étude (projet, sans effet juridique)" in text
+    assert "réf. —" not in text and "))" not in text
+    assert "Plan : PA de D — à l'étude (projet, sans effet juridique)\n" in text
+    assert "Zone ZT — Zone touristique — PA de D, à l'étude (projet, sans effet juridique) : 1" in text

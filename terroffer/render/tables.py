@@ -591,8 +591,11 @@ def lookup_text(result: Lookup, lang: str = "fr", plan: Plan | None = None) -> s
     for p in result.plans:
         name = (p.name_ar if lang == "ar" else p.name_fr) or words.isolate(p.plan_id, lang)
         status = t(f"status.{_status(p.status)}")
-        ref = words.legal_ref(p.approval_ref, lang, names) if p.approval_ref else "—"
-        lines.append(t("text.plan", name=name, status=status, ref=ref))
+        if p.approval_ref:
+            ref = words.legal_ref(p.approval_ref, lang, names)
+            lines.append(t("text.plan", name=name, status=status, ref=ref))
+        else:  # a draft has no approval reference: say nothing rather than "(réf. —)"
+            lines.append(t("text.plan_noref", name=name, status=status))
     main_rules: dict[str, Any] = {}
     for z in result.zones:
         label = (z.label_ar if lang == "ar" else z.label_fr) or name_of(FAMILIES, z.family, lang)
