@@ -295,9 +295,13 @@ def canonical_gpkg(tmp_path: Path) -> Path:
 # ----------------------------------------------------------------------------- running the command
 
 
-def run_cli(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The ``terroffer`` command as a user runs it, in a fresh interpreter."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "TERROFFER_LANG": "fr"}
+def run_cli(*args: object, cwd: Path | None = None, lang: str = "fr") -> subprocess.CompletedProcess[str]:
+    """The ``terroffer`` command as a user runs it, in a fresh interpreter.
+
+    ``PYTHONWARNINGS=default`` shows every warning a library raises: the command must
+    silence them itself, so a test that reads stderr sees what a user would.
+    """
+    env = {**os.environ, "PYTHONWARNINGS": "default", "TERROFFER_LANG": lang}
     return subprocess.run(
         [sys.executable, "-m", "terroffer.cli", *map(str, args)],
         capture_output=True,

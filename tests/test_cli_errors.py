@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from terroffer.io import write_plan
+from tests.conftest import run_cli
 from tests.tiny import X0, Y0, tiny_plan
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
@@ -34,18 +35,6 @@ def places(tmp_path_factory):
     geojson = root / "zones.geojson"
     tiny_plan().zones.to_file(geojson, driver="GeoJSON")
     return {"plan": plan, "dir": folder, "file": a_file, "geojson": geojson, "root": root}
-
-
-def run(*args: object, lang: str = "fr") -> subprocess.CompletedProcess[str]:
-    # PYTHONWARNINGS=default shows every warning a library raises: the command must silence them
-    env = {**os.environ, "TERROFFER_LANG": lang, "PYTHONWARNINGS": "default"}
-    return subprocess.run(
-        [sys.executable, "-m", "terroffer.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 def _xy() -> list[float]:
@@ -152,7 +141,7 @@ def assert_contract(done: subprocess.CompletedProcess[str], fragment: str, lang:
 
 @pytest.mark.parametrize(("name", "args", "fragment"), CASES, ids=[c[0] for c in CASES])
 def test_every_user_error_is_one_line_exit_2(places, name, args, fragment):
-    assert_contract(run(*args(places), lang="fr"), fragment, "fr")
+    assert_contract(run_cli(*args(places), lang="fr"), fragment, "fr")
 
 
 @pytest.mark.parametrize(("name", "args", "fragment"), CASES, ids=[c[0] for c in CASES])
@@ -167,11 +156,11 @@ def test_every_user_error_is_one_line_in_arabic(places, name, args, fragment, ca
 
 
 def test_lang_anywhere_on_the_line_speaks_the_parser_errors_too(places):
-    done = run(
+    done = run_cli(
         "search", "--plan", places["plan"], "--limit", "0", "--use", "villa", "--lang", "ar", lang="fr"
     )
     assert_contract(done, "--limit", "ar")
-    done = run("offer", "--format", "xml", "--lang=ar", lang="fr")
+    done = run_cli("offer", "--format", "xml", "--lang=ar", lang="fr")
     assert_contract(done, "--format", "ar")
 
 
@@ -181,14 +170,14 @@ def test_a_port_in_use_is_refused_before_voila_starts(places):
         busy.listen()
         port = busy.getsockname()[1]
         for lang in ("fr", "ar"):
-            done = run("dashboard", "--plan", places["plan"], "--port", port, lang=lang)
+            done = run_cli("dashboard", "--plan", places["plan"], "--port", port, lang=lang)
             assert_contract(done, str(port), lang)
 
 
 def test_an_unwritable_output_leaves_nothing_and_does_no_work(places):
     # a directory given as --out: refused, and no temporary file left beside it
     before = sorted(p.name for p in places["root"].iterdir())
-    assert_contract(run("offer", "--plan", places["plan"], "--out", places["dir"]), "dossier", "fr")
+    assert_contract(run_cli("offer", "--plan", places["plan"], "--out", places["dir"]), "dossier", "fr")
     assert sorted(p.name for p in places["root"].iterdir()) == before
     assert list(places["dir"].iterdir()) == []
 
@@ -219,7 +208,7 @@ def test_a_closed_pipe_ends_quietly():
 
 def test_order_yx_reads_swapped_numbers(places):
     # (Y, X) of a point 30 m east and 20 m north of the origin: inside V1 once read Y first
-    done = run("lookup", "--plan", places["plan"], "--xy", Y0 + 20, X0 + 30, "--order", "yx", "--json")
+    done = run_cli("lookup", "--plan", places["plan"], "--xy", Y0 + 20, X0 + 30, "--order", "yx", "--json")
     assert done.returncode == 0, done.stderr
     import json
 
@@ -240,13 +229,13 @@ def test_a_bug_is_still_one_line_naming_the_input(places, monkeypatch, capsys):
 
 
 def test_help_still_prints_and_exits_0():
-    done = run("offer", "--help")
+    done = run_cli("offer", "--help")
     assert done.returncode == 0 and "--commune" in done.stdout and done.stderr == ""
 
 
 def test_outputs_written_through_the_one_writer(places, tmp_path):
     out = tmp_path / "offre.json"
-    done = run("offer", "--plan", places["plan"], "--format", "json", "--out", out)
+    done = run_cli("offer", "--plan", places["plan"], "--format", "json", "--out", out)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").lstrip().startswith("{")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["offre.json"]  # nothing left beside it

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -13,6 +12,7 @@ import pytest
 
 from terroffer.app._voila_config import NOTHING, ServeSettings, loading_texts, pinned_settings, voila_argv
 from terroffer.app.serve import NOTEBOOKS, request_lang, voila_command
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "zoning" / "skhirat-temara.gpkg"
@@ -98,17 +98,6 @@ def test_the_loading_screen_is_translated():
         assert "{step}" in texts[lang]["progress"] and "{count}" in texts[lang]["progress"]
 
 
-def run(*args: object, lang: str = "fr") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TERROFFER_LANG": lang, "PYTHONWARNINGS": "default"}
-    return subprocess.run(
-        [sys.executable, "-m", "terroffer.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 def assert_refused(done: subprocess.CompletedProcess[str], fragment: str, lang: str) -> None:
     """Exit 2 at once, one line on stderr naming ``fragment``, in ``lang``, nothing on stdout."""
     assert done.returncode == 2, done.stderr
@@ -122,18 +111,18 @@ def assert_refused(done: subprocess.CompletedProcess[str], fragment: str, lang: 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 @pytest.mark.parametrize("args", [["kiosk"], ["planner"], ["--kiosk"], ["explorer", "--kiosk"]])
 def test_apps_still_to_come_are_refused_in_one_line(args, lang):
-    done = run("serve", *args, "--plan", SAMPLE, lang=lang)
+    done = run_cli("serve", *args, "--plan", SAMPLE, lang=lang)
     assert_refused(done, "planner" if "planner" in args else "kiosk", lang)
 
 
 def test_serve_refuses_an_unreadable_plan_and_a_busy_port(tmp_path):
     absent = tmp_path / "absent.gpkg"
-    assert_refused(run("serve", "--plan", absent), "absent.gpkg", "fr")
-    assert_refused(run("serve", "--plan", SAMPLE, "--port", "0"), "--port", "fr")
+    assert_refused(run_cli("serve", "--plan", absent), "absent.gpkg", "fr")
+    assert_refused(run_cli("serve", "--plan", SAMPLE, "--port", "0"), "--port", "fr")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert_refused(run("serve", "--plan", SAMPLE, "--port", port, lang="ar"), str(port), "ar")
+        assert_refused(run_cli("serve", "--plan", SAMPLE, "--port", port, lang="ar"), str(port), "ar")
         # the old name is the same command
-        assert_refused(run("dashboard", "--plan", SAMPLE, "--port", port), str(port), "fr")
+        assert_refused(run_cli("dashboard", "--plan", SAMPLE, "--port", port), str(port), "fr")
