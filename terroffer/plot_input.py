@@ -33,6 +33,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from terroffer.cells import ARABIC_DIGITS
 from terroffer.errors import CRSError, OptionError, PlotInputError
 from terroffer.io.territory import ORDERS, check_order
 from terroffer.model import TERRITORY_CRS, Notice, Plan
@@ -164,17 +165,19 @@ def _place(
 
 
 _GROUPING = "\u00a0\u202f\u2009'’"  # thousands separators inside one number
-_TEXT_FIXES = str.maketrans(
-    {
-        **{ch: str(i % 10) for i, ch in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")},
-        "٫": ".",  # Arabic decimal separator
-        "٬": "\u202f",  # Arabic thousands separator
-        "،": ",",  # Arabic comma, a field separator where it is used
-        "؛": ";",
-        "\u2212": "-",
-        "\ufeff": None,
-    }
-)
+_TEXT_FIXES: dict[int, Any] = {
+    **ARABIC_DIGITS,  # Arabic-Indic and Persian digits, as rule cells read them
+    **str.maketrans(
+        {
+            "٫": ".",  # Arabic decimal separator
+            "٬": "\u202f",  # Arabic thousands separator
+            "،": ",",  # Arabic comma, a field separator where it is used
+            "؛": ";",
+            "\u2212": "-",
+            "\ufeff": None,
+        }
+    ),
+}
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([" + _GROUPING + r" ]\d{3})+([.,]\d*)?$")
 _GROUP_HEAD = re.compile(r"^[+-]?\d{1,3}$")

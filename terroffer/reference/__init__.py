@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from terroffer.cells import ARABIC_DIGITS
+
 __all__ = [
     "BUILDABLE_SECTORS",
     "FAMILIES",
@@ -35,7 +37,6 @@ __all__ = [
 ]
 
 LANGUAGES = ("fr", "ar", "en")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _IGNORED = re.compile(r"[\s.\-_/+'’]")
 
 
@@ -61,7 +62,7 @@ def normalize_key(text: object) -> str:
 
     ``"R+4"``, ``"r 4"`` and ``"R٤"`` all become ``"r4"``; ``"Zone_V-1"`` becomes ``"zonev1"``.
     """
-    s = unicodedata.normalize("NFKC", str(text)).translate(_DIGITS).casefold()
+    s = unicodedata.normalize("NFKC", str(text)).translate(ARABIC_DIGITS).casefold()
     s = "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
     return _IGNORED.sub("", s)
 
