@@ -193,7 +193,7 @@ def export_pack(
     from terroffer.render.tables import offer_table, write_table
 
     if lang not in LANGUAGES:
-        raise OptionError("error.map_unknown_language", "lang", value=lang, choices=", ".join(LANGUAGES))
+        raise OptionError("error.map_unknown_language", "lang", value=lang, choices=LANGUAGES)
     out = check_output_dir(out_dir)
     for folder in ("maps", "charts", "tables", "thumbs"):
         check_output_dir(out / folder)

@@ -155,7 +155,7 @@ def get_profile(name: str | os.PathLike[str]) -> Profile:
         return PROFILES[key]
     path = Path(key)
     if path.suffix.lower() not in (".yml", ".yaml") or not path.exists():
-        raise SchemaError("error.unknown_profile", key, profiles=", ".join(PROFILES))
+        raise SchemaError("error.unknown_profile", key, profiles=tuple(PROFILES))
     import yaml
 
     try:
@@ -230,7 +230,7 @@ def map_zone_columns(
         named = [by_lower[c.lower()] for c in profile.columns.get("zone_code", ()) if c.lower() in by_lower]
         if named:  # the column is there, but every cell of it is empty
             raise SchemaError("error.zone_code_empty", source, column=named[0])
-        names = ", ".join(c for c in raw.columns if c != "geometry") or "-"
+        names = tuple(str(c) for c in raw.columns if c != "geometry") or "-"
         raise SchemaError("error.no_zone_code", source, columns=names)
     codes = raw[used["zone_code"]].astype("str").str.strip()
     codes = codes.str.replace(r"^(?i:zone|zonage|secteur|منطقة)[\s_:\-]+", "", regex=True)

@@ -287,7 +287,7 @@ def _fill_plan_id(rules: pd.DataFrame, plan_ids: list[str], source: object) -> p
     missing = rules["plan_id"].isna() if "plan_id" in rules else pd.Series(True, index=rules.index)
     if missing.any():
         if len(plan_ids) != 1:
-            raise SchemaError("error.rules_need_plan_id", _name_of(source), plans=", ".join(plan_ids))
+            raise SchemaError("error.rules_need_plan_id", _name_of(source), plans=tuple(plan_ids))
         rules["plan_id"] = (
             rules["plan_id"].where(~missing, plan_ids[0]) if "plan_id" in rules else plan_ids[0]
         )
@@ -313,7 +313,7 @@ def _choose_layer(fmt: Format, path: Path, layer: str | None) -> str | None:
     names = [str(n) for n, _ in layers]
     if layer is not None:
         if layer not in names:
-            raise DataSourceError("error.no_such_layer", path, layer=layer, layers=", ".join(names))
+            raise DataSourceError("error.no_such_layer", path, layer=layer, layers=tuple(names))
         return layer
     spatial = [str(n) for n, g in layers if g is not None]
     if len(names) <= 1:
@@ -335,7 +335,7 @@ def _choose_layer(fmt: Format, path: Path, layer: str | None) -> str | None:
     ranked = sorted(spatial, key=score, reverse=True)
     if score(ranked[0]) > 0 and score(ranked[0]) > score(ranked[1]):
         return ranked[0]
-    raise DataSourceError("error.ambiguous_layer", path, layers=", ".join(spatial))
+    raise DataSourceError("error.ambiguous_layer", path, layers=tuple(spatial))
 
 
 #: The files a multi-file format cannot be read without, beside the one named.
@@ -666,7 +666,7 @@ def _load_layer(
     unknown_family = zones["family"].isna() & zones["zone_code"].notna()
     if unknown_family.any():
         codes = sorted(zones.loc[unknown_family, "zone_code"].astype(str).unique())
-        warn.append(Notice("warn.family_unknown", {"count": len(codes), "codes": ", ".join(codes[:12])}))
+        warn.append(Notice("warn.family_unknown", {"count": len(codes), "codes": tuple(codes[:12])}))
 
     rules = _rules_from(rules_source, path) if rules_source is not None else layer_rules
     if rules is not None and "plan_id" in rules:

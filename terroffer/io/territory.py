@@ -41,7 +41,7 @@ def check_order(order: str | None) -> str | None:
         return None
     text = str(order).strip().lower()
     if text not in ORDERS:
-        raise OptionError("error.bad_order", "order", value=str(order), orders=", ".join(ORDERS))
+        raise OptionError("error.bad_order", "order", value=str(order), orders=tuple(ORDERS))
     return text
 
 

@@ -886,7 +886,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = FIGURE_DPI) -> Path
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise OptionError("error.figure_format", path, suffix=path.suffix or "—", formats=", ".join(FORMATS))
+        raise OptionError("error.figure_format", path, suffix=path.suffix or "—", formats=tuple(FORMATS))
     path.parent.mkdir(parents=True, exist_ok=True)
     # dates and the software's version left out so that the same figure gives the same file
     metadata: dict[str, Any] = {

@@ -164,7 +164,7 @@ def zone_map(
     import folium
 
     if lang not in LANGUAGES:
-        raise OptionError("error.map_unknown_language", "lang", value=lang, choices=", ".join(LANGUAGES))
+        raise OptionError("error.map_unknown_language", "lang", value=lang, choices=LANGUAGES)
     zones = _select_zones(plan, sectors, communes)
     commune_rows = _select_communes(plan, zones, communes is not None)
     reservations = _select_reservations(plan, commune_rows if communes is not None else None)
