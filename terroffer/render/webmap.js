@@ -116,6 +116,12 @@
     return c;
   }
 
+  // Leaflet's dashArray ("6 4" or "6,4") as the canvas's list of lengths.
+  function dashes(text) {
+    if (!text) return [];
+    return String(text).split(/[\s,]+/).filter(Boolean).map(Number);
+  }
+
   // A diagonal hatch in `colour`, as a canvas pattern (SVG patterns need the SVG renderer).
   var patterns = {};
   function hatch(ctx, colour) {
@@ -141,7 +147,9 @@
   // ------------------------------------------------------------------ the layer
   // data: {s: stream, k: style index per feature, i: info index per feature,
   //        p: optional icon points [lat*1e5, lng*1e5, icon index, ...]}
-  // options: styles (array), pane, describe(info) -> HTML, tip(info) -> text,
+  // options: styles (array of Leaflet path options from terroffer.render.style: color,
+  //          weight, opacity, fillColor, fillOpacity, dashArray; plus hatch and
+  //          outlineZoom), pane, describe(info) -> HTML, tip(info) -> text,
   //          icons (array of image URIs), iconMinZoom
   T.PolygonLayer = L.Layer.extend({
     options: { pane: 'overlayPane', padding: 0.3, styles: [], iconMinZoom: 15, interactive: true },
@@ -274,7 +282,7 @@
       for (var si = 0; si < this._byStyle.length; si++) {
         var list = this._byStyle[si], st = styles[si];
         if (!list || !st) continue;
-        var outline = st.stroke && z >= (st.outlineZoom == null ? this._outlineZoom[si] : st.outlineZoom);
+        var outline = st.color && st.weight > 0 && z >= (st.outlineZoom == null ? this._outlineZoom[si] : st.outlineZoom);
         // Building one canvas path costs more than linear time in Chromium (a million
         // vertices take a minute), so the path is filled every few hundred segments.
         var ops = 0;
@@ -319,12 +327,12 @@
     // Fill (and hatch, and outline) the current path in style st. Without an outline, a
     // hairline in the fill colour closes the seams between paths filled one after another.
     _paint: function (ctx, st, outline) {
-      if (st.fill) {
+      if (st.fillColor && st.fillOpacity !== 0) {
         ctx.globalAlpha = st.fillOpacity == null ? 1 : st.fillOpacity;
-        ctx.fillStyle = st.fill;
+        ctx.fillStyle = st.fillColor;
         ctx.fill('nonzero');
         if (!outline && ctx.globalAlpha === 1) {
-          ctx.strokeStyle = st.fill;
+          ctx.strokeStyle = st.fillColor;
           ctx.lineWidth = 0.6;
           ctx.stroke();
         }
@@ -335,10 +343,10 @@
         ctx.fill('nonzero');
       }
       if (outline) {
-        ctx.globalAlpha = st.strokeOpacity == null ? 1 : st.strokeOpacity;
-        ctx.strokeStyle = st.stroke;
+        ctx.globalAlpha = st.opacity == null ? 1 : st.opacity;
+        ctx.strokeStyle = st.color;
         ctx.lineWidth = st.weight || 1;
-        ctx.setLineDash(st.dash || []);
+        ctx.setLineDash(dashes(st.dashArray));
         ctx.stroke();
         ctx.setLineDash([]);
       }
@@ -347,13 +355,13 @@
     _drawIcons: function (ctx, s, ox, oy, size) {
       var pts = this._points;
       if (!pts.length || this._map.getZoom() < this.options.iconMinZoom) return;
-      var colour = this.options.iconColour || '#0b3c5d';
+      var colour = this.options.iconColour, disc = this.options.iconFill;
       for (var i = 0; i + 2 < pts.length; i += 3) {
         var x = worldX(pts[i + 1] * 1e-5) * s - ox, y = worldY(pts[i] * 1e-5) * s - oy;
         if (x < -12 || y < -12 || x > size.x + 12 || y > size.y + 12) continue;
         ctx.beginPath();
         ctx.arc(x, y, 10, 0, 2 * Math.PI);
-        ctx.fillStyle = '#ffffff';
+        ctx.fillStyle = disc;
         ctx.fill();
         ctx.lineWidth = 1.5;
         ctx.strokeStyle = colour;
@@ -421,33 +429,26 @@
   }
   T.escape = esc;
 
+  // Leaflet options from path options (terroffer.render.style) and extra ones: a layer
+  // without fill opacity is not filled at all (an invisible fill would still be drawn).
+  function path(options, extra) {
+    var out = L.extend({}, options, extra);
+    if (out.fillOpacity === 0) out.fill = false;
+    return out;
+  }
+  T.pathOptions = path;
+
   // Commune outlines and names, and the outline of their union (the territory).
   T.communes = function (data, options) {
     var d = T.decode(data.s || ''), group = L.featureGroup();
     if (data.territory) {
       var t = T.decode(data.territory);
       for (var f = 0; f < t.count; f++) {
-        L.polygon(T.rings(t, f), {
-          pane: options.territoryPane,
-          interactive: false,
-          stroke: true,
-          color: options.territoryColour,
-          weight: 3,
-          fill: !!options.territoryFill,
-          fillColor: options.territoryFill,
-          fillOpacity: 1
-        }).addTo(group);
+        L.polygon(T.rings(t, f), path(options.territory, { pane: options.territoryPane, interactive: false })).addTo(group);
       }
     }
     for (var g = 0; g < d.count; g++) {
-      L.polygon(T.rings(d, g), {
-        pane: options.pane,
-        interactive: false,
-        fill: false,
-        color: options.colour,
-        weight: 1.6,
-        dashArray: '6 4'
-      }).addTo(group);
+      L.polygon(T.rings(d, g), path(options.line, { pane: options.pane, interactive: false })).addTo(group);
     }
     (data.labels || []).forEach(function (lab) {
       L.marker([lab[0], lab[1]], {
@@ -465,8 +466,8 @@
     var group = L.featureGroup(), tip = options.tip;
     // Always labelled: on a touch screen there is no hover.
     var label = { permanent: true, direction: 'top', offset: [0, -6], className: 'to-plot-label' };
-    var style = { pane: options.pane, color: '#111111', weight: 3.5, fillColor: '#111111', fillOpacity: 0.08 };
-    var halo = { pane: options.pane, color: '#ffffff', weight: 9, opacity: 0.9, fill: false, interactive: false };
+    var style = path(options.style, { pane: options.pane });
+    var halo = path(options.halo, { pane: options.pane, interactive: false });
     if (data.point) {
       L.circleMarker(data.point, L.extend({}, halo, { radius: 11 })).addTo(group);
       L.circleMarker(data.point, L.extend({}, style, { radius: 11, fillOpacity: 0.25 })).bindTooltip(tip, label).addTo(group);
@@ -529,10 +530,10 @@
       clearSelection();
       if (!blocks.length) return;
       if (outline) {
-        selected = L.polygon(outline, { pane: options.selectPane, interactive: false, fill: false, color: '#111111', weight: 3 }).addTo(map);
+        selected = L.polygon(outline, path(options.selected, { pane: options.selectPane, interactive: false })).addTo(map);
       }
       var html =
-        '<div class="to-popup" dir="' + options.dir + '" lang="' + options.lang + '">' + blocks.join('<hr>') + (options.footer || '') + '</div>';
+        '<div class="to-popup terroffer-rules" dir="' + options.dir + '" lang="' + options.lang + '">' + blocks.join('<hr>') + (options.footer || '') + '</div>';
       L.popup({ maxWidth: 340, minWidth: 220, autoPanPaddingTopLeft: [24, 64], autoPanPaddingBottomRight: [24, 24] }).setLatLng(e.latlng).setContent(html).openOn(map);
     });
     map.on('popupclose', clearSelection);

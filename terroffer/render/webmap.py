@@ -42,22 +42,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from terroffer import words
 from terroffer.errors import FilterError, OptionError
 from terroffer.index import plan_in_force
-from terroffer.model import Plan, is_missing, split_uses
+from terroffer.model import Plan, is_missing
 from terroffer.reference import (
     FAMILIES,
     LANGUAGES,
     RESERVATION_KINDS,
-    USES,
     name_of,
     normalize_key,
     translate,
 )
-from terroffer.render.style import family_colour, family_name, text_direction
+from terroffer.render import popup, style
+from terroffer.render.style import colour, family_colour, family_name, path_options, text_direction
 from terroffer.selection import STATUS_UNKNOWN, select_zones
-from terroffer.words import isolate, join, term
+from terroffer.words import join
 
 if TYPE_CHECKING:
     import folium
@@ -81,6 +80,8 @@ MAIN_ROAD_M = 20.0
 LOCAL_ROAD_ZOOM = 13
 #: How far around a highlighted plot the map opens: this share of its size, at least so many metres.
 HIGHLIGHT_CONTEXT = (1.5, 60.0)
+#: Over web tiles, the zones let more of the tiles show through than over the plan's own background.
+TILES_ZONE_OPACITY = 0.6
 #: Maki icon of each reservation kind (``vendor/maki``).
 KIND_ICONS = {
     "school": "school",
@@ -94,12 +95,6 @@ KIND_ICONS = {
     "cemetery": "cemetery",
     "other": "marker",
 }
-
-#: Colours of the map's own furniture; the zones' colours come from render.style.
-ROAD_FILL, ROAD_EDGE = "#ffffff", "#8a8a8a"
-MAIN_ROAD_FILL, MAIN_ROAD_EDGE = "#fff1b8", "#a07c00"
-EQUIPMENT_EDGE = "#0b3c5d"
-COMMUNE_EDGE, TERRITORY_EDGE, TERRITORY_FILL = "#444444", "#3a3a3a", "#fbfaf6"
 
 #: The SVG namespace: an identifier Leaflet gives to ``document.createElementNS``, never
 #: fetched; the only web address left in an offline page.
@@ -238,6 +233,7 @@ def zone_map(
         "dir": dir_,
         "lang": lang,
         "selectPane": "to-select",
+        "selected": path_options("selected_zone"),
         "footer": f'<p class="to-foot">{html.escape(footer)}</p>',
     }
     layers = f"[{res_layer.get_name()}, {zones_layer.get_name()}]"
@@ -528,36 +524,64 @@ def _zone_layer(
         for r in plan.rules.to_dict("records")
         if isinstance(r["zone_code"], str)
     }
-    plan_lines = {pid: _plan_line(plan, pid, lang) for pid in set(plan_ids)}
+    plan_lines = {pid: popup.plan_line(plan, pid, lang) for pid in set(plan_ids)}
+    names = popup.legal_names(plan, lang)
     popups, tips = [], []
     for k, (plan_id, code) in enumerate(key_values):
         family = family_of.get(k) or "other"
         label = label_of.get(k) or family_name(family, lang)
         rule = rules.get((plan_id, code))
-        popups.append(_zone_popup(rule, code, family, label, lang) + plan_lines[plan_id])
+        popups.append(popup.zone_block(rule, code, family, label, lang, names) + plan_lines[plan_id])
         tips.append(f"{code} — {label}")
 
     geoms = _prepare(np.asarray(zones.geometry.values), plan.crs, tolerance, coverage=True)
     order = _hilbert_order(geoms)
     stream, kept = encode_polygons(geoms[order])
     rows = order[kept]
-    style = pd.Categorical(zones["family"], categories=families).codes
+    # One canvas style per (family, status) present: zones of a plan not in force are dashed.
+    status = zones["plan_id"].map(_drawn_statuses(plan)).fillna(STATUS_UNKNOWN).to_numpy(dtype=object)
+    pairs = pd.MultiIndex.from_arrays([zones["family"].to_numpy(dtype=object), status])
+    style, present = pd.factorize(pairs, sort=False)
+    rank = {f: i for i, f in enumerate(families)}
+    order_of = sorted(range(len(present)), key=lambda i: (rank.get(present[i][0], 0), str(present[i][1])))
+    remap = np.empty(len(present), dtype=np.int64)
+    remap[order_of] = np.arange(len(present))
+    style = remap[style]
     data = {"s": stream, "k": style[rows].tolist(), "i": key_index[rows].tolist()}
+    base = path_options("zone")
     options = {
         "pane": "to-zones",
         # The canvas's opacity, not each fill's: no darker seams where fills meet.
-        "opacity": 0.6 if basemap else 0.85,
+        "opacity": TILES_ZONE_OPACITY if basemap else base["fillOpacity"],
         "attribution": attribution,
-        "styles": [{"fill": family_colour(f), "stroke": "#ffffff", "weight": 0.8} for f in families],
+        "styles": [
+            _canvas_style(path_options("zone", present[i][0], status=present[i][1] or None), fillOpacity=1.0)
+            for i in order_of
+        ],
     }
     tables = {"popups": popups, "tips": tips}
     return _layer("ZoneLayer", translate("map.layer_zones", lang), "zoneLayer", data, tables, options)
 
 
-def _m2(value: float, lang: str) -> str:
-    """An area in square metres, whole unless it is small: ``20 000 m²``, ``87,5 m²``."""
-    decimals = 0 if value >= 1000 or float(value).is_integer() else 1
-    return words.area(value, lang, decimals)
+def _drawn_statuses(plan: Plan) -> dict[str, str]:
+    """How each plan's zones are drawn: ``""`` when in force, else the status that dashes them.
+
+    An approved plan whose validity has ended is drawn as expired.
+    """
+    out: dict[str, str] = {}
+    for info in plan.plans.to_dict("records"):
+        info = {k: (None if is_missing(v) else v) for k, v in info.items()}
+        if plan_in_force(info):
+            out.setdefault(info["plan_id"], "")
+        else:
+            status = info.get("status") or STATUS_UNKNOWN
+            out.setdefault(info["plan_id"], "expired" if status == "approved" else status)
+    return out
+
+
+def _canvas_style(options: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """Path options from :func:`terroffer.render.style.path_options` as ``webmap.js`` draws them."""
+    return {**options, **extra}
 
 
 def _most_common(groups: np.ndarray, values: np.ndarray) -> dict[int, Any]:
@@ -567,79 +591,10 @@ def _most_common(groups: np.ndarray, values: np.ndarray) -> dict[int, Any]:
     return dict(zip(best["g"].tolist(), best["v"].tolist(), strict=True))
 
 
-def _zone_popup(rules: dict[str, Any] | None, code: str, family: str, label: str, lang: str) -> str:
-    """The popup of one zone code of one plan: its rules and uses by name (the plan line follows)."""
-    e = html.escape
-    sep = translate("map.label_sep", lang)
-    heading = translate("map.zone_heading", lang, code=isolate(code, lang))
-    out = [
-        f'<h3><span class="to-dot" style="background:{family_colour(family)}"></span>'
-        f"{e(heading)} — {e(label)}</h3>",
-        f'<p class="to-sub">{e(family_name(family, lang))}</p>',
-    ]
-    rows = []
-    if rules:
-        figures = (
-            ("cos_short", rules.get("cos"), lambda v: words.ratio(v, lang)),
-            ("ces_short", rules.get("ces"), lambda v: words.ratio(v, lang)),
-            ("max_floors", rules.get("max_floors"), lambda v: words.floors(int(v), lang)),
-            ("max_height_m", rules.get("max_height_m"), lambda v: words.length(v, lang)),
-            ("min_lot_m2", rules.get("min_lot_m2"), lambda v: _m2(v, lang)),
-        )
-        rows = [
-            f"<tr><th>{e(term(k, lang))}</th><td>{e(fmt(v))}</td></tr>"
-            for k, v, fmt in figures
-            if not is_missing(v)
-        ]
-        if rows:
-            out.append("<table>" + "".join(rows) + "</table>")
-        for key, column in (
-            ("allowed_uses", "allowed_uses"),
-            ("conditional_uses", "conditional_uses"),
-        ):
-            uses = split_uses(rules.get(column))
-            if uses is None or (not uses and column == "conditional_uses"):
-                continue
-            names = join((name_of(USES, u, lang) for u in uses), lang)
-            text = names or translate("map.uses_none", lang)
-            out.append(f'<p class="to-uses"><b>{e(term(key, lang))}</b>{e(sep)}{e(text)}</p>')
-    if not rules or (not rows and len(out) == 2):
-        out.append(f'<p class="to-warn">{e(translate("map.no_rules", lang))}</p>')
-    return "".join(out)
-
-
-def _plan_line(plan: Plan, plan_id: str, lang: str) -> str:
-    """The plan a zone belongs to, its status and validity; a draft or expired plan is flagged."""
-    e = html.escape
-    row = plan.plans[plan.plans["plan_id"] == plan_id]
-    if row.empty:
-        unknown = translate("map.status_unknown_note", lang)
-        return f'<p class="to-plan to-warn">{e(isolate(plan_id, lang))} — {e(unknown)}</p>'
-    info = {k: (None if is_missing(v) else v) for k, v in row.iloc[0].items()}
-    name = info.get("name_ar") if lang == "ar" and info.get("name_ar") else info.get("name_fr") or plan_id
-    status = translate(f"status.{info.get('status') or 'unknown'}", lang)
-    in_force = plan_in_force(info)
-    until = info.get("valid_until")
-    if in_force:
-        validity = (
-            translate("map.in_force_until", lang, date=words.date(until, lang))
-            if until
-            else translate("map.in_force", lang)
-        )
-    elif info.get("status") == "approved" and until:
-        validity = translate("map.not_in_force_since", lang, date=words.date(until, lang))
-    elif info.get("status") in (None, STATUS_UNKNOWN):
-        validity = translate("map.status_unknown_note", lang)
-    else:
-        validity = translate("map.not_in_force", lang)
-    css = "to-plan" if in_force else "to-plan to-warn"
-    return f'<p class="{css}">{e(str(name))} — {e(join((status, validity), lang))}</p>'
-
-
 def _reservation_layer(plan: Plan, res: gpd.GeoDataFrame, tolerance: float, lang: str) -> Any:
     kind = res["kind"].fillna("other").to_numpy()
     width = pd.to_numeric(res["road_width_m"], errors="coerce").to_numpy()
-    style = np.where(kind == "road", np.where(width >= MAIN_ROAD_M, 1, 0), 2)
+    style, styles = _reservation_styles(kind, width)
     geoms = _prepare(np.asarray(res.geometry.values), plan.crs, tolerance)
     hil = np.zeros(len(geoms)) if len(geoms) < 2 else gpd.GeoSeries(geoms).hilbert_distance().to_numpy()
     order = np.lexsort((hil, style))  # draw order = array order: roads, main roads, facilities
@@ -663,8 +618,8 @@ def _reservation_layer(plan: Plan, res: gpd.GeoDataFrame, tolerance: float, lang
         )
     )
     detail_codes, detail_facts = pd.factorize(pd.Series(facts, dtype="object"))
-    lines = {pid: _plan_line(plan, pid, lang) for pid in res["plan_id"].dropna().unique()}
-    detail_values = [_reservation_detail(f, lines, lang) for f in detail_facts]
+    lines = {pid: popup.plan_line(plan, pid, lang) for pid in res["plan_id"].dropna().unique()}
+    detail_values = [popup.reservation_detail(f, lines, lang) for f in detail_facts]
     table = [
         [
             str(n) if not is_missing(n) else "",
@@ -678,7 +633,7 @@ def _reservation_layer(plan: Plan, res: gpd.GeoDataFrame, tolerance: float, lang
     ]
     icons = list(dict.fromkeys(KIND_ICONS.values()))
     points: list[int] = []
-    equipment = rows[style[rows] == 2]
+    equipment = rows[kind[rows] != "road"]
     if len(equipment):
         anchors = _to_wgs84(shapely.point_on_surface(np.asarray(res.geometry.values)[equipment]), plan.crs)
         xy = np.round(shapely.get_coordinates(anchors) * PRECISION).astype(np.int64)
@@ -692,61 +647,50 @@ def _reservation_layer(plan: Plan, res: gpd.GeoDataFrame, tolerance: float, lang
         "details": [str(v) for v in detail_values],
         "heading": translate("map.reservation_heading", lang),
     }
-    styles = [
-        # Main roads show from the overview (they are the background's road network),
-        # other roads from about 1:70,000, facilities when they are big enough to read.
-        {
-            "fill": ROAD_FILL,
-            "fillOpacity": 0.95,
-            "stroke": ROAD_EDGE,
-            "weight": 0.8,
-            "outlineZoom": LOCAL_ROAD_ZOOM,
-        },
-        {
-            "fill": MAIN_ROAD_FILL,
-            "fillOpacity": 0.95,
-            "stroke": MAIN_ROAD_EDGE,
-            "weight": 1,
-            "outlineZoom": 0,
-        },
-        {
-            "fill": family_colour("equipment"),
-            "fillOpacity": 0.22,
-            "hatch": family_colour("equipment"),
-            "stroke": EQUIPMENT_EDGE,
-            "weight": 1.4,
-        },
-    ]
     options = {
         "pane": "to-reservations",
         "styles": styles,
         "icons": [_icon_uri(i) for i in icons],
-        "iconColour": EQUIPMENT_EDGE,
+        "iconColour": colour("equipment_edge"),
+        "iconFill": colour("paper"),
     }
     name = translate("map.layer_reservations", lang)
     return _layer("ReservationLayer", name, "reservationLayer", data, tables, options)
 
 
-def _reservation_detail(facts: tuple[Any, ...], plan_lines: dict[str, str], lang: str) -> str:
-    """Width, state, end of effect, beneficiary and plan of a reservation, as table and line.
+def _reservation_key(kind: str, width: float) -> str:
+    """The :func:`~terroffer.render.style.path_options` key of a reservation: its kind, or ``main_road``."""
+    return "main_road" if kind == "road" and width >= MAIN_ROAD_M else kind
 
-    ``facts`` is (width, status, effect_until, beneficiary, plan_id), missing as None: a
-    plan has few distinct ones, each written once.
+
+def _reservation_styles(kind: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Each reservation's style index, and the distinct canvas styles: roads, main roads, facilities.
+
+    The style index is the draw order, so roads lie under main roads and facilities on top.
     """
-    e = html.escape
-    width, status, until, beneficiary, plan_id = facts
-    cells = []
-    if width is not None:
-        cells.append(("map.road_width", words.length(float(width), lang)))
-    if status in ("planned", "realised"):
-        cells.append(("map.reservation_status", translate(f"map.res_{status}", lang)))
-    if until is not None:
-        cells.append(("map.effect_until", words.date(until, lang)))
-    if isinstance(beneficiary, str) and beneficiary:
-        cells.append(("map.beneficiary", isolate(beneficiary, lang)))
-    table = "".join(f"<tr><th>{e(translate(k, lang))}</th><td>{e(v)}</td></tr>" for k, v in cells)
-    out = f"<table>{table}</table>" if table else ""
-    return out + plan_lines.get(plan_id, "")
+    keys = [_reservation_key(str(k), float(w)) for k, w in zip(kind, width, strict=True)]
+    wanted = ["road", "main_road", *(k for k in RESERVATION_KINDS if k != "road")]
+    rank = {k: i for i, k in enumerate(wanted)}
+    styles: list[dict[str, Any]] = []
+    index_of: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for key in sorted(set(keys), key=lambda k: rank.get(k, len(wanted))):
+        options = path_options("reservation", key)
+        if key == "road":
+            # Main roads show from the overview (the background's road network), other
+            # roads from about 1:70,000, facilities when they are big enough to read.
+            extra: dict[str, Any] = {"outlineZoom": LOCAL_ROAD_ZOOM}
+        elif key == "main_road":
+            extra = {"outlineZoom": 0}
+        else:
+            extra = {"hatch": options["fillColor"]}
+        style = _canvas_style(options, **extra)
+        text = json.dumps(style, sort_keys=True)
+        if text not in seen:
+            seen[text] = len(styles)
+            styles.append(style)
+        index_of[key] = seen[text]
+    return np.array([index_of[k] for k in keys], dtype=np.int64), styles
 
 
 def _commune_layer(communes: gpd.GeoDataFrame, crs: Any, tolerance: float, lang: str, offline: bool) -> Any:
@@ -765,9 +709,9 @@ def _commune_layer(communes: gpd.GeoDataFrame, crs: Any, tolerance: float, lang:
         "pane": "to-communes",
         "labelPane": "to-labels",
         "territoryPane": "to-background",
-        "colour": COMMUNE_EDGE,
-        "territoryColour": TERRITORY_EDGE,
-        "territoryFill": TERRITORY_FILL if offline else None,
+        "line": path_options("commune"),
+        # Over web tiles the territory is only outlined: the tiles are the background.
+        "territory": {**path_options("territory"), **({} if offline else {"fillOpacity": 0.0})},
     }
     return _layer("CommuneLayer", translate("map.layer_communes", lang), "communes", data, options)
 
@@ -788,7 +732,7 @@ def _highlight_layer(plot: shapely.Geometry, highlight: Any, crs: Any, lang: str
         area = plot.area
     tip = translate("map.plot", lang)
     if area:
-        tip += " — " + translate("map.plot_area", lang, area=_m2(float(area), lang))
+        tip += " — " + translate("map.plot_area", lang, area=popup.area_m2(float(area), lang))
     data: dict[str, Any]
     if shapely.get_type_id(plot) == 0:
         point = _to_wgs84(np.array([plot]), crs)[0]
@@ -796,7 +740,12 @@ def _highlight_layer(plot: shapely.Geometry, highlight: Any, crs: Any, lang: str
     else:
         geom = shapely.orient_polygons(plot) if plot.area > 0 else plot.buffer(1.0)
         data = {"s": encode_polygons(_to_wgs84(np.array([geom]), crs))[0]}
-    options = {"pane": "to-highlight", "tip": f'<span dir="{text_direction(lang)}">{html.escape(tip)}</span>'}
+    options = {
+        "pane": "to-highlight",
+        "tip": f'<span dir="{text_direction(lang)}">{html.escape(tip)}</span>',
+        "style": path_options("plot"),
+        "halo": path_options("plot_halo"),
+    }
     return _layer("HighlightLayer", name, "highlight", data, options)
 
 
@@ -807,7 +756,6 @@ def _legend_html(
     families: list[str], res: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, plot: bool, lang: str
 ) -> str:
     e = html.escape
-    eq = family_colour("equipment")
 
     def item(swatch: str, text: str) -> str:
         return f"<li>{swatch}<span>{e(text)}</span></li>"
@@ -823,13 +771,21 @@ def _legend_html(
     def swatch(fill: str, edge: str) -> str:
         return f'<span class="to-swatch" style="background:{fill};border-color:{edge}"></span>'
 
+    def hatched(options: dict[str, Any]) -> str:
+        fill = options["fillColor"]
+        return swatch(f"repeating-linear-gradient(135deg,{fill} 0 2px,{fill}33 2px 6px)", options["color"])
+
+    road, main = path_options("reservation", "road"), path_options("reservation", "main_road")
     if ((kinds == "road") & ~(width >= MAIN_ROAD_M)).any():
-        reserved.append(item(swatch(ROAD_FILL, ROAD_EDGE), translate("map.road", lang)))
+        reserved.append(item(swatch(road["fillColor"], road["color"]), translate("map.road", lang)))
     if ((kinds == "road") & (width >= MAIN_ROAD_M)).any():
-        reserved.append(item(swatch(MAIN_ROAD_FILL, MAIN_ROAD_EDGE), translate("map.main_road", lang)))
-    if (kinds != "road").any():
-        hatch = f"repeating-linear-gradient(135deg,{eq} 0 2px,{eq}33 2px 6px)"
-        reserved.append(item(swatch(hatch, EQUIPMENT_EDGE), translate("map.equipment", lang)))
+        reserved.append(item(swatch(main["fillColor"], main["color"]), translate("map.main_road", lang)))
+    equipment = path_options("reservation", "other")
+    if ((kinds != "road") & (kinds != "green_space")).any():
+        reserved.append(item(hatched(equipment), translate("map.equipment", lang)))
+    green = path_options("reservation", "green_space")
+    if (kinds == "green_space").any() and green != equipment:
+        reserved.append(item(hatched(green), name_of(RESERVATION_KINDS, "green_space", lang)))
     context = []
     if not communes.empty:
         context.append(
@@ -961,7 +917,7 @@ def _inline_text(text: str, css: bool = False) -> str:
 @cache
 def _icon_uri(name: str) -> str:
     svg = _vendor("maki", f"{name}.svg").read_text(encoding="utf-8")
-    svg = svg.replace("<svg ", f'<svg fill="{EQUIPMENT_EDGE}" ', 1)
+    svg = svg.replace("<svg ", f'<svg fill="{colour("equipment_edge")}" ', 1)
     return _data_uri("image/svg+xml", svg.encode("utf-8"))
 
 
@@ -1007,7 +963,9 @@ def _assets_html() -> str:
         _inline_text(leaflet_css, css=True),
         _inline_text(fullscreen_css, css=True),
         "".join(fonts),
+        style.css_variables(),
         _inline_text(_own("webmap.css"), css=True),
+        popup.PANEL_CSS,
     ]
     scripts = [
         _inline_text(_vendor("leaflet", "leaflet.js").read_text(encoding="utf-8")),
