@@ -25,13 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from terroffer import words
 from terroffer.errors import OptionError
 from terroffer.model import Plan
 from terroffer.reference import FAMILIES, SECTORS, translate
-from terroffer.render.style import family_colour, family_name, sector_name
+from terroffer.render.style import colour as named_colour
+from terroffer.render.style import family_name, matplotlib_style, path_options, sector_name
 from terroffer.selection import resolve_communes, resolve_sectors, select_zones
 
 if TYPE_CHECKING:
@@ -66,15 +68,19 @@ MAP_SIZE = (12.0, 8.0)
 #: Formats :func:`save_figure` writes, by file extension.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
-#: Colours of the map furniture (the data's colours come from render.style).
-INK = "#1a1a1a"
-MUTED = "#5f6368"
-CONTEXT_FILL = "#e9e9e9"
-BOUNDARY = "#2b2b2b"
-HIGHLIGHT = "#000000"
-ROAD_FILL = "#ffffff"
-RESERVATION_EDGE = "#3c3c3c"
-WARNING_INK = "#8a4b00"
+#: Colours of the text, from reference/style.json (the map's layers take render.style's path options).
+INK = named_colour("ink")
+MUTED = named_colour("muted")
+WARNING_INK = named_colour("warning_ink")
+PAPER = named_colour("paper")
+#: Factors on the web map's line weights, for a slide map seen whole: area outlines at
+#: half their screen weight, commune boundaries (what a reader finds a place by) at full
+#: weight, the plot's outline in between (it must not hide the zone boundaries under it).
+AREA_WEIGHT = 0.5
+LINE_WEIGHT = 1.0
+PLOT_WEIGHT = 0.7
+#: Road reservations at least this wide are drawn as main roads, as on the web map.
+MAIN_ROAD_M = 20.0
 #: Hatches over the zones of plans that are not in force.
 STATUS_HATCH = {"under_study": "////", "expired": "xxxx"}
 
@@ -319,6 +325,22 @@ def _paths(geoms: Iterable[Any]) -> list[Any]:
     return out
 
 
+def _collection_style(options: dict[str, Any], scale: float = AREA_WEIGHT) -> dict[str, Any]:
+    """Path options (:func:`terroffer.render.style.path_options`) as PathCollection keywords."""
+    style = matplotlib_style(options, scale=scale)
+    return {
+        "facecolors": style["facecolor"],
+        "edgecolors": style["edgecolor"],
+        "linewidths": style["linewidth"],
+        "linestyles": style["linestyle"],
+    }
+
+
+def _reservation_key(kind: str, width: float) -> str:
+    """A reservation's path options key: its kind, or ``main_road`` for a road of 20 m and more."""
+    return "main_road" if kind == "road" and width >= MAIN_ROAD_M else kind
+
+
 def _add_polygons(ax: Axes, geoms: Sequence[Any] | np.ndarray, **kwargs: Any) -> None:
     from matplotlib.collections import PathCollection
 
@@ -386,8 +408,8 @@ def _scale_bar(ax: Axes, lang: str) -> Any:
             (left - pad * 0.9, base - h * 0.03),
             length + pad * 1.8 + tail,
             h * 0.085,
-            facecolor="white",
-            edgecolor="#bbbbbb",
+            facecolor=PAPER,
+            edgecolor=named_colour("furniture_edge"),
             lw=0.5,
             alpha=0.9,
             zorder=20,
@@ -399,7 +421,7 @@ def _scale_bar(ax: Axes, lang: str) -> Any:
                 (left + i * seg, base),
                 seg,
                 bar_h,
-                facecolor=INK if i % 2 == 0 else "white",
+                facecolor=INK if i % 2 == 0 else PAPER,
                 edgecolor=INK,
                 lw=0.6,
                 zorder=21,
@@ -440,7 +462,15 @@ def _north_arrow(ax: Axes, crs: Any, lang: str) -> Any:
     angle = math.radians(_convergence_deg(crs, (x0 + x1) / 2, (y0 + y1) / 2))
     dx, dy = r * math.sin(angle), r * math.cos(angle)
     disc = ax.add_patch(
-        Circle((cx, cy), r * 1.6, facecolor="white", edgecolor="#bbbbbb", lw=0.5, alpha=0.9, zorder=20)
+        Circle(
+            (cx, cy),
+            r * 1.6,
+            facecolor=PAPER,
+            edgecolor=named_colour("furniture_edge"),
+            lw=0.5,
+            alpha=0.9,
+            zorder=20,
+        )  # fmt: skip
     )
     ax.annotate(
         "",
@@ -646,9 +676,9 @@ def _draw_map(
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set_edgecolor("#9a9a9a")
+        spine.set_edgecolor(named_colour("frame"))
         spine.set_linewidth(0.6)
-    ax.set_facecolor("#f7f9fb")
+    ax.set_facecolor(named_colour("chart_background"))
     zones = plan.zones
     view = shapely.box(xlim[0], ylim[0], xlim[1], ylim[1])
     visible = shapely.intersects(geoms, view)
@@ -658,14 +688,16 @@ def _draw_map(
     context = visible & ~in_focus
     drawn["context"] = bool(context.any())
     if context.any():
-        _add_polygons(
-            ax, geoms[context], facecolors=CONTEXT_FILL, edgecolors="white", linewidths=0.3, zorder=1
-        )
+        _add_polygons(ax, geoms[context], zorder=1, **_collection_style(path_options("context_zone")))
     shown = visible & in_focus
     families = zones["family"].to_numpy()
     if shown.any():
-        colours = [family_colour(str(f)) for f in families[shown]]
-        _add_polygons(ax, geoms[shown], facecolors=colours, edgecolors="white", linewidths=0.3, zorder=2)
+        by_family = {f: _collection_style(path_options("zone", str(f))) for f in set(families[shown])}
+        zone_style = by_family[families[shown][0]] | {
+            "facecolors": [by_family[f]["facecolors"] for f in families[shown]],
+            "edgecolors": [by_family[f]["edgecolors"] for f in families[shown]],
+        }
+        _add_polygons(ax, geoms[shown], zorder=2, **zone_style)
         present = set(families[shown])
         drawn["families"] = [f for f in FAMILIES if f in present]
     # zones of plans not in force are hatched, so that no-one reads a draft as the rule
@@ -678,7 +710,7 @@ def _draw_map(
                 ax,
                 geoms[mask],
                 facecolors="none",
-                edgecolors="#4a4a4a",
+                edgecolors=named_colour("status_edge"),
                 linewidths=0.0,
                 hatch=hatch,
                 zorder=3,
@@ -694,22 +726,20 @@ def _draw_map(
             keep &= shapely.intersects(res, area)
             res = res.copy()
             res[keep] = shapely.intersection(res[keep], area)
-        for kind, mask in (("road", keep & (kinds == "road")), ("facility", keep & (kinds != "road"))):
-            if not mask.any():
-                continue
-            drawn["reservations"].add(kind)
-            if kind == "road":
-                style = {"facecolors": ROAD_FILL, "edgecolors": "#8a8a8a", "linewidths": 0.25}
-            else:
-                style = {
-                    "facecolors": family_colour("equipment"),
-                    "edgecolors": RESERVATION_EDGE,
-                    "linewidths": 0.3,
-                }
+        width = pd.to_numeric(plan.reservations["road_width_m"], errors="coerce").to_numpy()
+        keys = np.array([_reservation_key(str(k), float(w)) for k, w in zip(kinds, width, strict=True)])
+        # roads under main roads under facilities, as on the web map
+        for key in sorted(set(keys[keep]), key=lambda k: (k != "road", k != "main_road", k)):
+            mask = keep & (keys == key)
+            drawn["reservations"].add(key if key in ("road", "main_road") else "facility")
+            style = _collection_style(path_options("reservation", key))
+            if key not in ("road", "main_road"):
+                style["hatch"] = "////"  # hatched over the zones, as on the web map and the note
             _add_polygons(ax, res[mask], zorder=4, **style)
 
     com_geoms = np.asarray(plan.communes.geometry.array, dtype=object)
-    for focus, lw, colour in ((~focus_com, 0.8, "#7a7a7a"), (focus_com, 1.6, BOUNDARY)):
+    for focus, key in ((~focus_com, "context"), (focus_com, None)):
+        line = matplotlib_style(path_options("commune", key), scale=LINE_WEIGHT)
         lines = [
             np.asarray(part.coords)[:, :2]
             for g in com_geoms[focus]
@@ -718,13 +748,20 @@ def _draw_map(
             for part in shapely.get_parts(part)
         ]
         if lines:
-            ax.add_collection(LineCollection(lines, colors=colour, linewidths=lw, zorder=6), autolim=False)
+            collection = LineCollection(
+                lines,
+                colors=[line["edgecolor"]],
+                linewidths=line["linewidth"],
+                linestyles=[line["linestyle"]],
+                zorder=6,
+            )
+            ax.add_collection(collection, autolim=False)
     drawn["communes"] = len(plan.communes) > 0
 
     hl = _highlight_geoms(plan, highlight)
     drawn["highlight"] = len(hl) > 0
-    for lw, colour in ((4.0, "white"), (1.8, HIGHLIGHT)) if len(hl) else ():
-        _add_polygons(ax, hl, facecolors="none", edgecolors=colour, linewidths=lw, zorder=8)
+    for layer in ("plot_halo", "plot") if len(hl) else ():
+        _add_polygons(ax, hl, zorder=8, **_collection_style(path_options(layer), PLOT_WEIGHT))
 
     furniture = [_scale_bar(ax, lang), _north_arrow(ax, plan.crs, lang)]
     _commune_labels(ax, plan, focus_com, view, lang, avoid=furniture)
@@ -740,35 +777,51 @@ def _legend_panel(
 
     rtl = lang == "ar"
     t = lambda key: _wrap(translate(key, lang), 30)  # noqa: E731
+
+    def swatch(options: dict[str, Any], label: str, **extra: Any) -> Any:
+        # the map's own style, with an outline heavy enough to read at legend size
+        style = matplotlib_style(options)
+        return Patch(facecolor=style["facecolor"], edgecolor=style["edgecolor"], lw=0.6, label=label, **extra)
+
     fam = [
-        Patch(facecolor=family_colour(f), edgecolor="#777777", lw=0.3, label=_wrap(family_name(f, lang), 30))
+        Patch(
+            facecolor=matplotlib_style(path_options("zone", f))["facecolor"],
+            edgecolor=named_colour("swatch_edge"),
+            lw=0.3,
+            label=_wrap(family_name(f, lang), 30),
+        )
         for f in drawn["families"]
     ]
     sym: list[Any] = []
     for st in drawn["hatched"]:
         sym.append(
             Patch(
-                facecolor="white", edgecolor="#4a4a4a", hatch=STATUS_HATCH[st], lw=0.6,
+                facecolor=PAPER, edgecolor=named_colour("status_edge"), hatch=STATUS_HATCH[st], lw=0.6,
                 label=t(f"static.legend.{st}"),
             )
         )  # fmt: skip
     if "road" in drawn["reservations"]:
-        sym.append(Patch(facecolor=ROAD_FILL, edgecolor="#8a8a8a", lw=0.6, label=t("static.legend.road")))
+        sym.append(swatch(path_options("reservation", "road"), t("static.legend.road")))
+    if "main_road" in drawn["reservations"]:
+        sym.append(swatch(path_options("reservation", "main_road"), t("static.legend.main_road")))
     if "facility" in drawn["reservations"]:
+        sym.append(swatch(path_options("reservation", "other"), t("static.legend.facility"), hatch="////"))
+    if drawn["context"]:
+        sym.append(swatch(path_options("context_zone"), t("static.legend.context")))
+    if drawn["communes"]:
+        line = matplotlib_style(path_options("commune"), scale=LINE_WEIGHT)
         sym.append(
-            Patch(
-                facecolor=family_colour("equipment"), edgecolor=RESERVATION_EDGE, lw=0.6,
-                label=t("static.legend.facility"),
+            Line2D(
+                [], [], color=line["edgecolor"], lw=line["linewidth"], ls=line["linestyle"],
+                label=t("static.legend.commune"),
             )
         )  # fmt: skip
-    if drawn["context"]:
-        sym.append(
-            Patch(facecolor=CONTEXT_FILL, edgecolor="#bbbbbb", lw=0.6, label=t("static.legend.context"))
-        )
-    if drawn["communes"]:
-        sym.append(Line2D([], [], color=BOUNDARY, lw=1.6, label=t("static.legend.commune")))
     if drawn["highlight"]:
-        sym.append(Patch(facecolor="none", edgecolor=HIGHLIGHT, lw=1.8, label=t("static.legend.highlight")))
+        plot = matplotlib_style(path_options("plot"), scale=PLOT_WEIGHT)
+        sym.append(
+            Patch(facecolor=plot["facecolor"], edgecolor=plot["edgecolor"], lw=plot["linewidth"],
+                  label=t("static.legend.highlight"))
+        )  # fmt: skip
 
     x0, y0, w, h = panel
     anchor_x = x0 + w if rtl else x0
@@ -834,8 +887,9 @@ def _commune_labels(
         label = ax.text(
             pt.x, pt.y, _commune_name(com.iloc[i], lang), ha="center", va="center",
             fontsize=(12.5 if len(com) > focus.sum() else 10.5) if focus[i] else 9.5,
-            fontweight="bold" if focus[i] else "normal", color=INK if focus[i] else "#4a4a4a", zorder=9,
-            path_effects=[pe.withStroke(linewidth=3.2, foreground="white")],
+            fontweight="bold" if focus[i] else "normal", zorder=9,
+            color=INK if focus[i] else named_colour("context_ink"),
+            path_effects=[pe.withStroke(linewidth=3.2, foreground=PAPER)],
         )  # fmt: skip
         box = label.get_window_extent(renderer)
         if not any(box.overlaps(other) for other in placed):
@@ -921,10 +975,10 @@ def overview_figure(plan: Plan, *, lang: str = "fr", ax: Any = None) -> Any:
         else:
             fig = ax.figure
         zones = plan.zones
-        colours = zones["family"].map(family_colour)
-        zones.plot(ax=ax, color=colours, linewidth=0.1, edgecolor="white")
+        colours = zones["family"].map(lambda f: path_options("zone", f)["fillColor"])
+        zones.plot(ax=ax, color=colours, linewidth=0.1, edgecolor=path_options("zone")["color"])
         if not plan.communes.empty:
-            plan.communes.boundary.plot(ax=ax, color="#333333", linewidth=0.8)
+            plan.communes.boundary.plot(ax=ax, color=path_options("commune")["color"], linewidth=0.8)
             for row in plan.communes.itertuples():
                 name = row.name_ar if lang == "ar" and isinstance(row.name_ar, str) else row.name_fr
                 pt = row.geometry.representative_point()
@@ -934,11 +988,12 @@ def overview_figure(plan: Plan, *, lang: str = "fr", ax: Any = None) -> Any:
                     ha="center",
                     fontsize=9,
                     fontweight="bold",
-                    color="#111111",
-                    path_effects=[pe.withStroke(linewidth=3, foreground="white")],
+                    color=INK,
+                    path_effects=[pe.withStroke(linewidth=3, foreground=PAPER)],
                 )
         families = [f for f in zones["family"].value_counts().index]
-        handles = [Patch(facecolor=family_colour(f), label=family_name(f, lang)) for f in families]
+        fills = {f: path_options("zone", f)["fillColor"] for f in families}
+        handles = [Patch(facecolor=fills[f], label=family_name(f, lang)) for f in families]
         ax.legend(
             handles=handles,
             loc="lower left" if lang != "ar" else "lower right",
