@@ -135,11 +135,14 @@ def _server_class() -> type:
             self.xsrf_token  # noqa: B018 - read for its side effect: the Set-Cookie header
 
     class Server(Voila):  # type: ignore[misc]
-        """Voilà with the page handler above and terroffer's words in the template."""
+        """Voilà with the page handler above, the zone tiles and terroffer's words in the template."""
 
         def init_handlers(self) -> list[Any]:
+            from terroffer.app.tiles import tile_handlers
+
             handlers = super().init_handlers()
-            return [
+            # the tiles go first: Voilà's last route sends every other path to the notebook page
+            return [*tile_handlers(self.server_url)] + [
                 (rule[0], PageHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler else rule
                 for rule in handlers
             ]

@@ -1,0 +1,636 @@
+"""Zone tiles cut from the plan on demand by the server process, for the explorer's map.
+
+ipyleaflet's ``GeoJSON`` layer sends a whole FeatureCollection through one widget trait, which a
+100,000-zone plan cannot afford; the map instead shows a ``VectorTileLayer`` whose tiles
+(Mapbox vector tiles, the protobuf Leaflet.VectorGrid reads) the ``terroffer serve`` process cuts
+from its own copy of the plan when the browser asks for them. The kernel only builds the URL
+(:func:`tile_url`): the filter goes in the query string and the server recomputes the very same
+:meth:`~terroffer.app.filters.ZoneFilter.mask`, so the map and the result list cannot disagree.
+
+:func:`tile_bytes` is the pure function: tiles in Web Mercator, XYZ scheme (as OSM's), extent
+4096 with a buffer of 4 screen pixels, two layers:
+
+``zones``
+    every zone, with ``f`` (family code), ``m`` (1 if the filter keeps the zone, else 0) and
+    ``i`` (the zone's row in ``plan.zones``);
+``reservations``
+    every reservation, with ``k`` (its kind) and ``road`` (1 for a road, else 0).
+
+Geometries are clipped to the tile and its buffer, simplified to half a screen pixel of that
+zoom, and snapped to the tile's integer grid; a zone or reservation smaller than one screen pixel
+(in area) is left out, so that at low zoom a tile over a large plan stays small (the pixel-sized
+holes it leaves are not visible at that zoom). Only polygons are drawn (lines and points in a
+layer are left out). The encoder writes the protobuf with numpy, for all features of a tile at
+once: ``mapbox_vector_tile.encode`` (pure Python) is some twenty times slower on a busy tile
+(``benchmarks/bench_tiles.py``).
+
+:func:`tile_handlers` gives the tornado route that Voilà's app serves
+(``{base}terroffer/tiles/{z}/{x}/{y}.pbf``): the plan is ``terroffer.load_plan()`` (the
+``TERROFFER_PLAN`` that ``terroffer serve --plan`` sets, else the sample), loaded once, lazily;
+the cutting runs in a thread pool, never on the IOLoop, and encoded tiles are kept in an LRU cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from terroffer.app.filters import ZoneFilter
+from terroffer.errors import OptionError, TerrofferError
+from terroffer.model import Plan
+
+__all__ = [
+    "BUFFER",
+    "EXTENT",
+    "MAX_ZOOM",
+    "TILE_PATH",
+    "TileCache",
+    "plan_key",
+    "tile_bytes",
+    "tile_handlers",
+    "tile_url",
+]
+
+#: Half the width of the Web Mercator world, in metres (EPSG:3857).
+WORLD = 20037508.342789244
+#: Tile coordinates run 0..EXTENT on each axis (the MVT default).
+EXTENT = 4096
+#: Leaflet draws a tile on 256 screen pixels: one pixel is this many tile units.
+PIXEL = EXTENT // 256
+#: Geometry kept beyond the tile's edge, so that strokes do not stop short at tile seams.
+BUFFER = 4 * PIXEL
+#: Simplification tolerance, one screen pixel (tile units).
+TOLERANCE = PIXEL
+#: Zones and reservations smaller than this many screen pixels (in area) are not drawn.
+MIN_PIXELS = 1.0
+#: Deepest zoom served (a zoom-24 pixel is about a centimetre).
+MAX_ZOOM = 24
+#: The route below the server's base URL.
+TILE_PATH = "terroffer/tiles/"
+
+_POLYGON = 3  # shapely type id, and the MVT GeomType of a polygon
+
+
+# -------------------------------------------------------------------- the plan, once in Mercator
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """One layer's geometries in Web Mercator, with their areas and a spatial index."""
+
+    geoms: np.ndarray
+    area: np.ndarray
+    tree: shapely.STRtree
+
+
+@dataclass(frozen=True)
+class _TileIndex:
+    zones: _Layer
+    families: np.ndarray
+    reservations: _Layer
+    kinds: np.ndarray
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def _mercator_layer(frame: Any, crs: Any) -> _Layer:
+    from pyproj import Transformer
+
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    if len(geoms) and crs is not None:
+        to_3857 = Transformer.from_crs(crs, "EPSG:3857", always_xy=True)
+        geoms = shapely.transform(geoms, lambda xy: np.column_stack(to_3857.transform(xy[:, 0], xy[:, 1])))
+    geoms = np.where(shapely.is_missing(geoms), shapely.from_wkt("POLYGON EMPTY"), geoms)
+    # A multipolygon of one part (as most loaders give every zone) is kept as that polygon: a
+    # clipped polygon then stays a polygon, which the encoder need not take apart.
+    one = (shapely.get_type_id(geoms) == 6) & (shapely.get_num_geometries(geoms) == 1)
+    geoms[one] = shapely.get_geometry(geoms[one], 0)
+    return _Layer(geoms=geoms, area=shapely.area(geoms), tree=shapely.STRtree(geoms))
+
+
+def _tile_index(plan: Plan) -> _TileIndex:
+    """The plan's layers in Web Mercator, projected once and cached on the plan."""
+    found = plan._cache.get("tile_index")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    with _BUILD_LOCK:  # two first requests at once must not project a large plan twice
+        found = plan._cache.get("tile_index")
+        if found is None:
+            found = _TileIndex(
+                zones=_mercator_layer(plan.zones, plan.crs),
+                families=plan.zones["family"].astype(str).to_numpy(dtype=object),
+                reservations=_mercator_layer(plan.reservations, plan.crs),
+                kinds=plan.reservations["kind"].astype(str).to_numpy(dtype=object),
+            )
+            plan._cache["tile_index"] = found
+    return found  # type: ignore[no-any-return]
+
+
+def plan_key(plan: Plan) -> str:
+    """A short digest of everything a tile depends on: geometries, attributes, rules, plans.
+
+    Stable across processes (``pandas.util.hash_pandas_object`` uses a fixed key), so the kernel
+    and the server compute the same key for the same file; cached on the plan.
+    """
+    found = plan._cache.get("plan_key")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    digest = hashlib.blake2b(digest_size=6)
+    for frame in (plan.zones, plan.reservations, plan.communes, plan.rules, plan.plans):
+        if "geometry" in frame:
+            wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))
+            digest.update(b"".join(b or b"" for b in wkb))
+            frame = pd.DataFrame(frame.drop(columns="geometry"))
+        digest.update(",".join(map(str, frame.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    key = digest.hexdigest()
+    plan._cache["plan_key"] = key
+    return key
+
+
+def tile_url(plan: Plan, zone_filter: ZoneFilter, base_url: str | None = None) -> str:
+    """The Leaflet URL template of the zone tiles of ``plan`` under ``zone_filter``.
+
+    Parameters
+    ----------
+    plan
+        The kernel's plan; its :func:`plan_key` goes in the URL, so a server holding another
+        plan refuses the tiles (409) and a browser cache never mixes two plans.
+    zone_filter
+        The explorer's filters, written with :meth:`ZoneFilter.to_query`.
+    base_url
+        The server's base URL; by default ``TERROFFER_BASE_URL``, else ``"/"``.
+
+    Returns
+    -------
+    str
+        ``{base_url}terroffer/tiles/{z}/{x}/{y}.pbf?<filter query>&plan=<plan key>``.
+    """
+    base = base_url if base_url is not None else os.environ.get("TERROFFER_BASE_URL", "").strip() or "/"
+    base = base if base.endswith("/") else base + "/"
+    query = "&".join(q for q in (zone_filter.to_query(), urlencode({"plan": plan_key(plan)})) if q)
+    return f"{base}{TILE_PATH}{{z}}/{{x}}/{{y}}.pbf?{query}"
+
+
+# ----------------------------------------------------------------------------- protobuf writing
+
+
+def _varint_sizes(values: np.ndarray) -> np.ndarray:
+    """How many bytes each unsigned value takes as a protobuf varint."""
+    size = np.ones(len(values), dtype=np.int64)
+    for bits in range(7, 64, 7):
+        size += values >= (np.uint64(1) << np.uint64(bits))
+    return size
+
+
+def _varints(values: np.ndarray) -> bytes:
+    """The values (unsigned) as consecutive protobuf varints."""
+    values = np.asarray(values, dtype=np.uint64)
+    size = _varint_sizes(values)
+    out = np.empty(int(size.sum()), dtype=np.uint8)
+    start = np.cumsum(size) - size
+    for k in range(int(size.max(initial=0))):
+        has = size > k
+        chunk = (values[has] >> np.uint64(7 * k)) & np.uint64(0x7F)
+        more = np.where(size[has] > k + 1, np.uint64(0x80), np.uint64(0))
+        out[start[has] + k] = (chunk | more).astype(np.uint8)
+    return out.tobytes()
+
+
+def _field(tag: int, payload: bytes) -> bytes:
+    """A length-delimited protobuf field."""
+    return _varints(np.array([tag, len(payload)])) + payload
+
+
+def _string_values(texts: list[str]) -> bytes:
+    # Layer.values (field 4), each a Value with string_value (field 1)
+    return b"".join(_field(0x22, _field(0x0A, t.encode("utf-8"))) for t in texts)
+
+
+def _uint_values(numbers: np.ndarray) -> bytes:
+    # Layer.values (field 4), each a Value with uint_value (field 5): [0x22, len, 0x28, n] per n
+    numbers = np.asarray(numbers, dtype=np.uint64)
+    stream = np.empty((len(numbers), 4), dtype=np.uint64)
+    stream[:, 0] = 0x22
+    stream[:, 1] = 1 + _varint_sizes(numbers)
+    stream[:, 2] = 0x28
+    stream[:, 3] = numbers
+    return _varints(stream.ravel())
+
+
+def _zigzag(d: np.ndarray) -> np.ndarray:
+    return ((d << 1) ^ (d >> 63)).astype(np.uint64)
+
+
+def _polygon_commands(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MVT command stream of each polygonal geometry (in tile coordinates, y down).
+
+    Coordinates are rounded to the tile grid; repeated points, rings left with fewer than three
+    points or no area, and holes of a dropped outer ring are removed; outer rings are turned
+    clockwise on screen (positive area in tile coordinates), holes the other way, as the MVT
+    specification asks.
+
+    Returns
+    -------
+    kept
+        Positions in ``geoms`` of the geometries that still have a ring, ascending.
+    stream
+        Their command integers, one geometry after the other.
+    offsets
+        ``stream[offsets[j]:offsets[j + 1]]`` is the geometry ``kept[j]``.
+    """
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(1, np.int64))
+    # Most geometries are single polygons: only the others are taken apart (get_parts is slow).
+    single = shapely.get_type_id(geoms) == _POLYGON
+    parts, owner = shapely.get_parts(geoms[~single], return_index=True)
+    owner = np.flatnonzero(~single)[owner]
+    order = np.argsort(np.concatenate([np.flatnonzero(single), owner]), kind="stable")
+    parts = np.concatenate([geoms[single], parts])[order]
+    owner = np.concatenate([np.flatnonzero(single), owner])[order]
+    polygonal = (shapely.get_type_id(parts) == _POLYGON) & ~shapely.is_empty(parts)
+    parts, owner = parts[polygonal], owner[polygonal]
+    if not len(parts):
+        return empty
+    _, coords, (ring_off, poly_off) = shapely.to_ragged_array(parts)
+    q = np.rint(coords).astype(np.int64)
+    n_rings = len(ring_off) - 1
+    ring_of = np.repeat(np.arange(n_rings), np.diff(ring_off))
+
+    # Drop each ring's closing point (ClosePath closes it) and points equal to the one before.
+    keep = np.ones(len(q), dtype=bool)
+    keep[ring_off[1:] - 1] = False
+    keep[1:] &= ~((q[1:] == q[:-1]).all(axis=1) & (ring_of[1:] == ring_of[:-1]))
+    q, ring_of = q[keep], ring_of[keep]
+    count = np.bincount(ring_of, minlength=n_rings)
+    start = np.cumsum(count) - count
+    # A last point that rounds onto the first adds nothing either.
+    multi = np.flatnonzero(count > 1)
+    closes = multi[(q[start[multi] + count[multi] - 1] == q[start[multi]]).all(axis=1)]
+    if len(closes):
+        keep = np.ones(len(q), dtype=bool)
+        keep[start[closes] + count[closes] - 1] = False
+        q, ring_of = q[keep], ring_of[keep]
+        count = np.bincount(ring_of, minlength=n_rings)
+        start = np.cumsum(count) - count
+    if not len(q):
+        return empty
+
+    # Twice the signed area of each ring (surveyor's formula, closing edge included).
+    nxt = np.arange(1, len(q) + 1)
+    nxt[start[count > 0] + count[count > 0] - 1] = start[count > 0]
+    cross = q[:, 0] * q[nxt, 1] - q[nxt, 0] * q[:, 1]
+    area2 = np.bincount(ring_of, weights=cross.astype(np.float64), minlength=n_rings)
+
+    ring_poly = np.repeat(np.arange(len(poly_off) - 1), np.diff(poly_off))
+    outer = np.arange(n_rings) == poly_off[ring_poly]
+    ok = (count >= 3) & (area2 != 0)
+    ok &= ok[poly_off[ring_poly]]  # a hole without its outer ring is dropped with it
+    if not ok.any():
+        return empty
+    flip = (area2 > 0) != outer
+
+    # Gather the kept rings' points, reversing those that wind the wrong way.
+    rings = np.flatnonzero(ok)
+    n = count[rings]
+    first = start[rings]
+    ring_pos = np.repeat(np.arange(len(rings)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    k = np.where(flip[rings][ring_pos], n[ring_pos] - 1 - k, k)
+    pts = q[first[ring_pos] + k]
+
+    # Deltas from the previous point; the cursor starts at (0, 0) for each feature.
+    feature_of_ring = owner[ring_poly[rings]]
+    feature_of_pt = feature_of_ring[ring_pos]
+    prev = np.zeros_like(pts)
+    prev[1:] = pts[:-1]
+    new_feature = np.ones(len(pts), dtype=bool)
+    new_feature[1:] = feature_of_pt[1:] != feature_of_pt[:-1]
+    prev[new_feature] = 0
+    delta = _zigzag(pts - prev)
+
+    # Per ring: MoveTo(1) x y, LineTo(n-1) then n-1 pairs, ClosePath(1): 2n + 2 integers.
+    length = 2 * n + 2
+    rstart = np.cumsum(length) - length
+    stream = np.empty(int(length.sum()), dtype=np.uint64)
+    stream[rstart] = 9  # MoveTo, count 1
+    stream[rstart + 3] = (2 | ((n - 1) << 3)).astype(np.uint64)
+    stream[rstart + length - 1] = 15  # ClosePath, count 1
+    # the first point right after MoveTo (slots 1, 2), point j >= 1 after LineTo (slot 4 + 2(j - 1))
+    j = np.arange(len(pts)) - np.repeat(np.cumsum(n) - n, n)
+    slot = rstart[ring_pos] + np.where(j == 0, 1, 2 + 2 * j)
+    stream[slot] = delta[:, 0]
+    stream[slot + 1] = delta[:, 1]
+
+    kept, first_ring = np.unique(feature_of_ring, return_index=True)
+    ring_off_stream = np.append(rstart, len(stream))
+    offsets = np.append(ring_off_stream[first_ring], len(stream))
+    return kept.astype(np.int64), stream, offsets
+
+
+def _layer(
+    name: str,
+    stream: np.ndarray,
+    offsets: np.ndarray,
+    keys: list[str],
+    tags: np.ndarray,
+    values: bytes,
+) -> bytes:
+    """One Layer message (as a Tile.layers field) of polygon features.
+
+    ``tags`` holds, per feature, the index in ``values`` of each key's value, in ``keys`` order.
+    """
+    n = len(offsets) - 1
+    geom_bytes = np.add.reduceat(_varint_sizes(stream), offsets[:-1]) if len(stream) else np.zeros(n, int)
+    tag_pairs = np.empty((n, 2 * len(keys)), dtype=np.uint64)
+    tag_pairs[:, 0::2] = np.arange(len(keys), dtype=np.uint64)
+    tag_pairs[:, 1::2] = tags
+    tag_bytes = _varint_sizes(tag_pairs.ravel()).reshape(n, -1).sum(axis=1)
+    geom_bytes = geom_bytes.astype(np.uint64)
+    tag_bytes = tag_bytes.astype(np.uint64)
+    feature_bytes = (
+        1 + _varint_sizes(tag_bytes) + tag_bytes + 2 + 1 + _varint_sizes(geom_bytes) + geom_bytes
+    ).astype(np.uint64)
+    # Each feature is all varints: Layer.features tag and length, Feature.tags (packed), type, geometry.
+    head = np.column_stack(
+        [
+            np.full(n, 0x12),
+            feature_bytes,
+            np.full(n, 0x12),
+            tag_bytes,
+            tag_pairs,
+            np.full(n, 0x18),
+            np.full(n, _POLYGON),
+            np.full(n, 0x22),
+            geom_bytes,
+        ]
+    ).astype(np.uint64)
+    width = head.shape[1]
+    glen = np.diff(offsets)
+    fstart = np.cumsum(width + glen) - (width + glen)
+    out = np.empty(int(n * width + len(stream)), dtype=np.uint64)
+    out[(fstart[:, None] + np.arange(width)).ravel()] = head.ravel()
+    within = np.arange(len(stream)) - np.repeat(offsets[:-1], glen)
+    out[np.repeat(fstart + width, glen) + within] = stream
+    body = (
+        bytes([0x78, 2])  # version 2
+        + _field(0x0A, name.encode())
+        + b"".join(_field(0x1A, key.encode()) for key in keys)
+        + values
+        + bytes([0x28])
+        + _varints(np.array([EXTENT]))
+        + _varints(out)
+    )
+    return _field(0x1A, body)  # Tile.layers
+
+
+# ------------------------------------------------------------------------------------- cutting
+
+
+def _check_tile(z: int, x: int, y: int) -> None:
+    ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (z, x, y))
+    if not ints or not 0 <= z <= MAX_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise OptionError("error.tile_out_of_range", "z/x/y", value=f"{z}/{x}/{y}", max_zoom=MAX_ZOOM)
+
+
+def _cut(layer: _Layer, z: int, x: int, y: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``layer`` seen in tile z/x/y, and their geometries in tile coordinates, simplified."""
+    width = 2 * WORLD / 2**z
+    minx, maxy = -WORLD + x * width, WORLD - y * width
+    margin = width * BUFFER / EXTENT
+    window = shapely.box(minx - margin, maxy - width - margin, minx + width + margin, maxy + margin)
+    rows = np.sort(layer.tree.query(window))
+    rows = rows[layer.area[rows] >= MIN_PIXELS * (width / 256) ** 2]  # smaller than a screen pixel: not drawn
+    if not len(rows):
+        return rows, np.zeros(0, dtype=object)
+    # Simplify first (in metres), then move to tile units: the transform then handles far fewer points.
+    geoms = shapely.clip_by_rect(layer.geoms[rows], *window.bounds)
+    geoms = shapely.simplify(geoms, TOLERANCE * width / EXTENT, preserve_topology=False)
+    scale = EXTENT / width
+    geoms = shapely.transform(geoms, lambda xy: (xy - (minx, maxy)) * (scale, -scale))
+    return rows, geoms
+
+
+def tile_bytes(plan: Plan, z: int, x: int, y: int, zone_filter: ZoneFilter | None = None) -> bytes:
+    """The Mapbox vector tile z/x/y (XYZ, Web Mercator) of ``plan``, not compressed.
+
+    Parameters
+    ----------
+    plan
+        The plan to draw.
+    z, x, y
+        The tile, as Leaflet and OSM number them (``y`` from the north).
+    zone_filter
+        Sets each zone's ``m`` (1 where the filter keeps it); ``None`` keeps every zone.
+
+    Returns
+    -------
+    bytes
+        The tile, with layers ``zones`` (``f``, ``m``, ``i``) and ``reservations`` (``k``,
+        ``road``); a layer with nothing in the tile is left out, so a tile away from the plan is
+        ``b""`` (an empty tile, which Leaflet.VectorGrid reads without complaint).
+
+    Raises
+    ------
+    OptionError
+        When z, x or y is not an integer or lies outside the zoom's grid.
+    """
+    _check_tile(z, x, y)
+    index = _tile_index(plan)
+    out = b""
+
+    rows, geoms = _cut(index.zones, z, x, y)
+    kept, stream, offsets = _polygon_commands(geoms)
+    if len(kept):
+        rows = rows[kept]
+        keep = np.ones(len(plan.zones), dtype=bool) if zone_filter is None else zone_filter.mask(plan)
+        families, family_at = np.unique(index.families[rows], return_inverse=True)
+        numbers = np.union1d([0, 1], rows).astype(np.uint64)
+        tags = np.column_stack(
+            [
+                family_at,
+                len(families) + np.searchsorted(numbers, keep[rows].astype(np.uint64)),
+                len(families) + np.searchsorted(numbers, rows.astype(np.uint64)),
+            ]
+        )
+        values = _string_values(list(families)) + _uint_values(numbers)
+        out += _layer("zones", stream, offsets, ["f", "m", "i"], tags, values)
+
+    rows, geoms = _cut(index.reservations, z, x, y)
+    kept, stream, offsets = _polygon_commands(geoms)
+    if len(kept):
+        kinds, kind_at = np.unique(index.kinds[rows[kept]], return_inverse=True)
+        road = (kinds[kind_at] == "road").astype(np.int64)
+        tags = np.column_stack([kind_at, len(kinds) + road])
+        values = _string_values(list(kinds)) + _uint_values(np.array([0, 1]))
+        out += _layer("reservations", stream, offsets, ["k", "road"], tags, values)
+    return out
+
+
+# ------------------------------------------------------------------------------------- serving
+
+
+class TileCache:
+    """Encoded tiles, least recently used dropped first once ``max_bytes`` is exceeded."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._tiles: OrderedDict[Any, bytes] = OrderedDict()
+
+    def get(self, key: Any) -> bytes | None:
+        """The tile stored under ``key`` (now the most recently used), or None."""
+        found = self._tiles.get(key)
+        if found is not None:
+            self._tiles.move_to_end(key)
+        return found
+
+    def put(self, key: Any, tile: bytes) -> None:
+        """Store ``tile``; drop the least recently used tiles beyond the budget."""
+        if key in self._tiles:
+            self.size -= len(self._tiles.pop(key))
+        self._tiles[key] = tile
+        self.size += len(tile)
+        while self.size > self.max_bytes and len(self._tiles) > 1:
+            self.size -= len(self._tiles.popitem(last=False)[1])
+
+    def __len__(self) -> int:
+        return len(self._tiles)
+
+
+class _TileServer:
+    """The server process's plan, thread pool and cache, shared by every tile request."""
+
+    def __init__(self, load: Callable[[], Plan] | None = None, workers: int = 2) -> None:
+        self._load = load
+        self._plan: Plan | None = None
+        self._lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="terroffer-tiles")
+        self.cache = TileCache()
+        self.pending: dict[Any, asyncio.Future[bytes]] = {}
+
+    def plan(self) -> Plan:
+        """The plan, loaded on the first call (in a pool thread: a large plan takes seconds)."""
+        with self._lock:
+            if self._plan is None:
+                if self._load is None:
+                    from terroffer import load_plan
+
+                    self._plan = load_plan()
+                else:
+                    self._plan = self._load()
+                plan_key(self._plan)
+                _tile_index(self._plan)
+            return self._plan
+
+    def prepare(self, query: str) -> tuple[str, ZoneFilter]:
+        """The server plan's key and the filter of ``query`` (which may raise FilterError/OptionError)."""
+        plan = self.plan()
+        zone_filter = ZoneFilter.from_query(plan, query)
+        zone_filter.mask(plan)  # worked out here, in the pool, not on the IOLoop
+        return plan_key(plan), zone_filter
+
+
+def _parse_tile(z: str, x: str, y: str) -> tuple[int, int, int] | None:
+    if not all(v.isascii() and v.isdigit() and len(v) <= 9 for v in (z, x, y)):
+        return None
+    return int(z), int(x), int(y)
+
+
+def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None) -> list[tuple[Any, ...]]:
+    """The tornado route of the zone tiles, to put before Voilà's catch-all page route.
+
+    Parameters
+    ----------
+    server_url
+        The prefix Voilà serves its own routes under (its ``server_url``).
+    load
+        How to get the plan; by default ``terroffer.load_plan()`` with no argument.
+
+    Returns
+    -------
+    list
+        ``[(pattern, handler class, {"server": ...})]``, for ``tornado.web.Application``.
+    """
+    import tornado.web
+    from tornado.ioloop import IOLoop
+
+    state = _TileServer(load)
+
+    class TileHandler(tornado.web.RequestHandler):  # type: ignore[misc]
+        """GET ``terroffer/tiles/{z}/{x}/{y}.pbf?<filter>&plan=<key>``: one zone tile."""
+
+        def initialize(self, server: _TileServer) -> None:
+            self.server = server
+
+        def _refuse(self, status: int, text: str) -> None:
+            self.set_status(status)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(text)
+
+        async def get(self, z: str, x: str, y: str) -> None:
+            from terroffer.reference import LANGUAGES, translate
+
+            lang = os.environ.get("TERROFFER_LANG", "fr")
+            lang = lang if lang in LANGUAGES else "fr"
+            tile = _parse_tile(z, x, y)
+            if tile is None:
+                return self._refuse(400, translate("tiles.bad_tile", lang, value=f"{z}/{x}/{y}"))
+            try:
+                _check_tile(*tile)
+            except OptionError as error:
+                return self._refuse(404, error.message(lang))
+            pairs = parse_qsl(self.request.query, keep_blank_values=True)
+            asked = [v for k, v in pairs if k == "plan"]
+            query = urlencode([(k, v) for k, v in pairs if k != "plan"])
+            loop = IOLoop.current()
+            try:
+                key, zone_filter = await loop.run_in_executor(self.server.pool, self.server.prepare, query)
+            except TerrofferError as error:
+                return self._refuse(400, error.message(lang))
+            if asked and asked[-1] != key:
+                return self._refuse(409, translate("tiles.other_plan", lang, asked=asked[-1], key=key))
+            cache_key = (key, *tile, zone_filter.to_query())
+            data = self.server.cache.get(cache_key)
+            if data is None:
+                pending = self.server.pending.get(cache_key)
+                if pending is None:  # the first request for this tile cuts it; the others wait for it
+                    pending = asyncio.ensure_future(
+                        loop.run_in_executor(
+                            self.server.pool, lambda: tile_bytes(self.server.plan(), *tile, zone_filter)
+                        )
+                    )
+                    self.server.pending[cache_key] = pending
+                    try:
+                        data = await pending
+                    finally:
+                        del self.server.pending[cache_key]
+                    self.server.cache.put(cache_key, data)
+                else:
+                    data = await pending
+            self.set_header("Content-Type", "application/x-protobuf")
+            # The URL names the plan's digest: its tile never changes. Without it, ask again.
+            self.set_header("Cache-Control", "public, max-age=86400" if asked else "no-cache")
+            self.finish(data)
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            # never a traceback to a visitor, whatever the application's debug setting
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"{status_code} {self._reason}")
+
+    base = server_url if server_url.endswith("/") else server_url + "/"
+    pattern = rf"{base}{TILE_PATH}([^/]+)/([^/]+)/([^/]+)\.pbf"
+    return [(pattern, TileHandler, {"server": state})]
