@@ -1,4 +1,4 @@
-"""A first, minimal dashboard: what a plan holds, in Arabic or French.
+"""The OLD overview page (before the explorer), kept only as the baseline of bench_dashboard.py.
 
 The explorer with a clickable map comes later; this one shows the plan's documents
 with their status, the zoned area by sector, and a static map, and switches language

@@ -112,6 +112,8 @@ def loading_texts() -> dict[str, dict[str, str]]:
             "loading": translate("serve.loading", lang),
             # the page's script puts the numbers in: keep the placeholders as they are
             "progress": translate("serve.progress", lang, step="{step}", count="{count}"),
+            "culled": translate("serve.culled", lang),
+            "reload": translate("serve.reload", lang),
         }
         for lang in LANGUAGES
     }

@@ -24,7 +24,7 @@ def test_arabic_from_the_url_through_a_preheated_kernel(server):
     with browser_page(offline=True) as (page, outside):
         page.goto(server.url + "?lang=ar", timeout=120_000)
         # the app itself answers in Arabic: the kernel read ?lang= after wait_for_request()
-        page.get_by_text("المساحة المنطّقة حسب القطاع").wait_for(timeout=120_000)
+        page.get_by_text("العرض حسب القطاع").wait_for(timeout=120_000)
         root = page.locator("html")
         assert root.get_attribute("lang") == "ar"
         assert root.get_attribute("dir") == "rtl"
@@ -57,7 +57,7 @@ def test_a_closed_tab_gives_its_kernel_back(server):
             context.new_page()
             page = context.new_page()
             page.goto(server.url, timeout=120_000)
-            page.get_by_text("Surface zonée par secteur").wait_for(timeout=120_000)
+            page.get_by_text("L.offre par secteur").wait_for(timeout=120_000)
             kernel = kernel_of(page)
             assert server.get(f"api/kernels/{kernel}")[0] == 200
             # the tab's beforeunload beacon asks Voilà to shut its kernel down, with the _xsrf
