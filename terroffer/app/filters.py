@@ -120,7 +120,7 @@ class ZoneFilter:
             use=resolve_use(use) if use else None,
             min_area_m2=float(min_area_m2) if min_area_m2 else None,
             max_floors=int(max_floors) if max_floors is not None else None,
-            statuses=tuple(wanted_statuses) if wanted_statuses else (),
+            statuses=_codes(wanted_statuses),
         )
 
     def replace(self, **changes: Any) -> ZoneFilter:
