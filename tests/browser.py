@@ -77,14 +77,18 @@ def voila(notebook: Path, plan: Path | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(offline: bool = True) -> Iterator[tuple[object, list[str]]]:
+def browser_page(
+    offline: bool = True, viewport: dict[str, int] | None = None
+) -> Iterator[tuple[object, list[str]]]:
     """A Chromium page; with ``offline`` every request off the machine is blocked and recorded."""
     from playwright.sync_api import sync_playwright
 
     outside: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(
+            viewport=viewport or {"width": 1280, "height": 900}, accept_downloads=True, is_mobile=False
+        )
 
         def guard(route) -> None:  # type: ignore[no-untyped-def]
             host = urlparse(route.request.url).hostname or ""
