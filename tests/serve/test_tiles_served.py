@@ -1,0 +1,59 @@
+"""The zone tiles as ``terroffer serve`` answers them, on the bundled sample."""
+
+from __future__ import annotations
+
+import math
+import urllib.error
+import urllib.request
+
+import mapbox_vector_tile
+
+import terroffer
+from terroffer.app.filters import ZoneFilter
+from terroffer.app.tiles import tile_url
+from tests.serve.conftest import SAMPLE, Server
+
+#: Témara's centre (the README's look-up point), lon/lat.
+TEMARA = (-6.9066, 33.9287)
+Z = 13
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The XYZ tile of a point, by the formula (as OSM numbers its tiles)."""
+    n = 2**z
+    phi = math.radians(lat)
+    return math.floor((lon + 180) / 360 * n), math.floor((1 - math.asinh(math.tan(phi)) / math.pi) / 2 * n)
+
+
+def fetch(server: Server, path: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(server.url + path.lstrip("/"), timeout=120) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_a_tile_over_temara_has_its_zones(server: Server) -> None:
+    x, y = tile_of(*TEMARA, Z)
+    # the kernel's URL, with the plan key the kernel computes from the same file
+    template = tile_url(terroffer.load_plan(SAMPLE), ZoneFilter())
+    status, headers, body = fetch(server, template.format(z=Z, x=x, y=y))
+    assert status == 200, body[:300]
+    assert headers["Content-Type"] == "application/x-protobuf"
+    layers = mapbox_vector_tile.decode(body)
+    zones = layers["zones"]["features"]
+    assert len(zones) > 10
+    assert {"f", "m", "i"} <= set(zones[0]["properties"])
+    assert {f["properties"]["m"] for f in zones} <= {0, 1}
+    assert "reservations" in layers
+
+
+def test_a_hand_made_bad_query_is_refused_plainly(server: Server) -> None:
+    x, y = tile_of(*TEMARA, Z)
+    for query, expected in [("communes=Atlantis", 400), ("max_floors=-3", 400), ("plan=000000000000", 409)]:
+        status, headers, body = fetch(server, f"terroffer/tiles/{Z}/{x}/{y}.pbf?{query}")
+        text = body.decode("utf-8")
+        assert status == expected, text
+        assert "Traceback" not in text and ".py" not in text
+    status, _, body = fetch(server, f"terroffer/tiles/{Z}/{x}/minus.pbf")
+    assert status == 400 and b"Traceback" not in body
