@@ -341,7 +341,7 @@ table.cards caption{display:block;text-align:start;font-weight:700;margin-bottom
 def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence[str] | None) -> str:
     """One page, in the pack's language and direction, that links every file of the pack."""
     import terroffer
-    from terroffer.render.note import font_woff_base64
+    from terroffer.render.fonts import font_woff_base64
     from terroffer.render.static import source_lines
 
     lang = pack.lang

@@ -1,6 +1,6 @@
 """Lay the planning information note out on A4 with fpdf2: the PDF side of :mod:`~terroffer.render.note`.
 
-Everything here is layout: the words arrive already written (:class:`~terroffer.render.note.NoteText`).
+Everything here is layout: the words arrive already written (:class:`~terroffer.render._note_text.NoteText`).
 Arabic is shaped by HarfBuzz (``set_text_shaping``) and ordered by fpdf2's own bidi
 algorithm; each page is laid out for its language's direction, so an Arabic page mirrors
 the French one: the map on the right, columns from right to left; numbers stay right-aligned
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from fpdf import FPDF
 
 if TYPE_CHECKING:
-    from terroffer.render.note import NoteText, Table
+    from terroffer.render._note_text import NoteText, Table
 
 __all__ = ["render_note_pdf"]
 
@@ -357,9 +357,9 @@ def _table(pdf: _NotePDF, table: Table, *, size: float = 7.8) -> None:
         y = pdf.y
         for j, (x, w, t, num) in enumerate(zip(lefts, widths, row, table.numeric, strict=True)):
             if extra[j]:
-                colour = table.swatches[i] or "#ffffff"
+                colour = table.swatches[i] or pdf.palette["paper"]
                 pdf.set_fill_color(*_rgb(colour))
-                pdf.set_draw_color(110, 110, 110)
+                pdf.set_draw_color(*_rgb(pdf.palette["swatch_edge"]))
                 pdf.set_line_width(0.15)
                 pdf.rect(pdf.x_of(x + 1.0, swatch), y + 1.1, swatch, swatch, "DF")
                 x, w = x + extra[j], w - extra[j]

@@ -34,7 +34,7 @@ from terroffer.render.static import (
     source_block,
     title_block,
 )
-from terroffer.render.style import family_colour, family_name, sector_colour, sector_name
+from terroffer.render.style import colour, family_colour, family_name, sector_colour, sector_name
 from terroffer.selection import OFFER_STATUSES, resolve_statuses
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ __all__ = ["CHART_SIZE", "OFFERED_SECTORS", "area_by_sector_chart", "capacity_ch
 
 #: Size of a chart in inches; a 300 dpi PNG is 3600 × 2250 px.
 CHART_SIZE = (12.0, 7.5)
-_GRID = "#d9d9d9"
+_GRID = colour("grid")
 _LABEL_BOX = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
 
 
@@ -154,7 +154,7 @@ def _style_axes(ax: Axes, lang: str, xlabel: str) -> None:
     for side in ("top", "left" if rtl else "right"):
         ax.spines[side].set_visible(False)
     for side in ("bottom", "right" if rtl else "left"):
-        ax.spines[side].set_color("#8a8a8a")
+        ax.spines[side].set_color(colour("axis"))
     ax.xaxis.grid(True, color=_GRID, lw=0.8)
     ax.set_axisbelow(True)
     ax.tick_params(axis="y", length=0, labelsize=11, labelcolor=INK, labelfontfamily=FONT_FAMILY, pad=6)

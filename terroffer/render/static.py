@@ -19,8 +19,6 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +30,12 @@ from terroffer import words
 from terroffer.errors import OptionError
 from terroffer.model import Plan
 from terroffer.reference import FAMILIES, SECTORS, translate
+from terroffer.render.fonts import FONT_FAMILY, bundled_font, font_context
 from terroffer.render.style import colour as named_colour
 from terroffer.render.style import family_name, matplotlib_style, path_options, sector_name
 from terroffer.selection import resolve_communes, resolve_sectors, select_zones
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -59,8 +56,6 @@ __all__ = [
     "title_block",
 ]
 
-#: The family name of the bundled font, once :func:`bundled_font` has registered it.
-FONT_FAMILY = "IBM Plex Sans Arabic"
 #: Resolution of saved raster figures: print and slide quality.
 FIGURE_DPI = 300
 #: Size of a map in inches (3:2, a slide without its margins).
@@ -86,48 +81,6 @@ STATUS_HATCH = {"under_study": "////", "expired": "xxxx"}
 
 
 # --------------------------------------------------------------------------- fonts and text
-
-
-@cache
-def bundled_font() -> str:
-    """Register the bundled IBM Plex Sans Arabic (regular and bold) with matplotlib.
-
-    Returns
-    -------
-    str
-        The font family name, for ``rcParams["font.family"]`` or ``fontfamily=``.
-    """
-    from matplotlib import font_manager
-
-    from terroffer.render.note import font_path
-
-    for weight in ("Regular", "Bold"):
-        font_manager.fontManager.addfont(str(font_path(weight)))
-    return FONT_FAMILY
-
-
-@contextmanager
-def font_context() -> Iterator[None]:
-    """Draw with the bundled font; matplotlib's global settings are restored on exit.
-
-    Text objects keep the font they were created with; tick labels, which matplotlib
-    creates at draw time, are given the family explicitly by the functions of this
-    package (``ax.tick_params(labelfontfamily=...)``).
-    """
-    import matplotlib
-
-    family = bundled_font()
-    with matplotlib.rc_context(
-        {
-            "font.family": [family, "DejaVu Sans"],
-            "font.size": 10,
-            "axes.titleweight": "bold",
-            "svg.fonttype": "path",  # the SVG shows the same glyphs without the font installed
-            "pdf.fonttype": 42,  # TrueType in the PDF: text stays selectable and searchable
-            "hatch.linewidth": 0.6,
-        }
-    ):
-        yield
 
 
 def _wrap(text: str, width: int) -> str:

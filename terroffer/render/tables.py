@@ -554,7 +554,7 @@ def _nearest_plan_name(plan_id: str, plan: Plan | None, lang: str) -> str:
 
 def _partial(result: Lookup) -> tuple[bool, float]:
     try:
-        from terroffer.render.note import partial_capacity
+        from terroffer.render._note_text import partial_capacity
     except ImportError:  # pragma: no cover - the note is optional to the text
         capacity = result.capacity
         return bool(getattr(capacity, "partial", False)), float(getattr(capacity, "unknown_m2", 0.0) or 0.0)

@@ -54,6 +54,7 @@ from terroffer.reference import (
     translate,
 )
 from terroffer.render import popup, style
+from terroffer.render.fonts import web_font_css
 from terroffer.render.style import colour, family_colour, family_name, path_options, text_direction
 from terroffer.selection import STATUS_UNKNOWN, select_zones
 from terroffer.words import join
@@ -921,18 +922,6 @@ def _icon_uri(name: str) -> str:
     return _data_uri("image/svg+xml", svg.encode("utf-8"))
 
 
-_FONT_RANGES = {
-    "arabic": (
-        "U+0600-06FF,U+0750-077F,U+0870-088E,U+0890-0891,U+0897-08E1,U+08E3-08FF,U+200C-200E,"
-        "U+2010-2011,U+204F,U+2E41,U+FB50-FDFF,U+FE70-FE74,U+FE76-FEFC"
-    ),
-    "latin": (
-        "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,"
-        "U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD"
-    ),
-}
-
-
 @cache
 def _assets_html() -> str:
     """Every script, style sheet, image and font of the page, inline (built once)."""
@@ -943,15 +932,6 @@ def _assets_html() -> str:
     fullscreen_css = _vendor("leaflet.fullscreen", "Control.FullScreen.css").read_text(encoding="utf-8")
     icon = _data_uri("image/svg+xml", _vendor("leaflet.fullscreen", "icon-fullscreen.svg").read_bytes())
     fullscreen_css = fullscreen_css.replace("url('icon-fullscreen.svg')", f"url('{icon}')")
-    fonts = []
-    for weight in (400, 700):
-        for subset, ranges in _FONT_RANGES.items():
-            woff2 = _vendor("ibm-plex-sans-arabic", f"ibm-plex-sans-arabic-{subset}-{weight}-normal.woff2")
-            uri = _data_uri("font/woff2", woff2.read_bytes())
-            fonts.append(
-                "@font-face{font-family:'IBM Plex Sans Arabic';font-style:normal;font-display:swap;"
-                f"font-weight:{weight};src:url({uri}) format('woff2');unicode-range:{ranges};}}"
-            )
     marker = {
         "iconUrl": _data_uri("image/png", _vendor("leaflet", "images", "marker-icon.png").read_bytes()),
         "iconRetinaUrl": _data_uri(
@@ -962,7 +942,7 @@ def _assets_html() -> str:
     styles = [
         _inline_text(leaflet_css, css=True),
         _inline_text(fullscreen_css, css=True),
-        "".join(fonts),
+        web_font_css(),
         style.css_variables(),
         _inline_text(_own("webmap.css"), css=True),
         popup.PANEL_CSS,
