@@ -38,6 +38,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
 from terroffer.reference import translate
 
@@ -98,6 +99,29 @@ class Background:
             A subset of :attr:`places`, in the same order.
         """
         return self.places[self.places["rank"] <= rank]
+
+    def within(self, bounds: tuple[float, float, float, float]) -> Background:
+        """The part of the background inside a box, e.g. a plan's bounds with a margin.
+
+        A plan of another territory gets an empty background this way, rather than the
+        towns of Skhirat-Témara in a corner of its map.
+
+        Parameters
+        ----------
+        bounds
+            ``(xmin, ymin, xmax, ymax)`` in the layers' CRS.
+
+        Returns
+        -------
+        Background
+            The places inside the box and the coastline cut at its edge (a part outside it
+            is dropped).
+        """
+        box = shapely.box(*bounds)
+        coastline = self.coastline.clip(box)
+        coastline = coastline[~coastline.geometry.is_empty].explode(ignore_index=True)
+        places = self.places[shapely.contains_xy(box, self.places.geometry.x, self.places.geometry.y)]
+        return Background(coastline=coastline, places=places.copy())
 
     @staticmethod
     def attribution(lang: str) -> str:

@@ -312,3 +312,66 @@ def test_the_build_gives_the_committed_file_again(tmp_path):
         pd.testing.assert_frame_equal(rebuilt[name], frame, obj=name)
     metadata = pyogrio.read_info(BACKGROUND_FILE, layer="places")["dataset_metadata"]
     assert pyogrio.read_info(out, layer="places")["dataset_metadata"] == metadata
+
+
+# --------------------------------------------------------------------------- cut and drawn
+
+
+def test_within_a_plans_bounds_keeps_its_towns_and_nothing_elsewhere(metric, communes):
+    x0, y0, x1, y1 = shapely.union_all(communes.geometry.values).bounds
+    inside = metric.within((x0, y0, x1, y1))
+    # The eight town centres of the prefecture; Rabat (8 km out) and Bouznika are not in the box.
+    assert set(inside.places["name_fr"]) == set(TOWNS_OF_THE_PREFECTURE)
+    assert inside.coastline.length.sum() < metric.coastline.length.sum()
+    elsewhere = metric.within((0.0, 0.0, 1000.0, 1000.0))  # far out at sea off Agadir's latitude
+    assert elsewhere.places.empty and elsewhere.coastline.empty
+
+
+def _axes(communes, margin: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 10))
+    ax = fig.add_axes((0, 0, 1, 1))
+    x0, y0, x1, y1 = shapely.union_all(communes.geometry.values).buffer(margin).bounds
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return ax
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("fr", ["Rabat", "Salé"]), ("ar", ["الرباط", "سلا"])])
+def test_draw_background_names_the_main_towns_once(communes, lang, expected):
+    from terroffer.render.background import draw_background
+
+    ax = _axes(communes, 20_000.0)
+    before = len(ax.collections)
+    # Rank 1 is Rabat, Salé and Témara; Témara is a commune's label already, so it is skipped.
+    labels = draw_background(ax, crs=METRIC, lang=lang, max_rank=1, skip=communes.index)
+    assert [label.get_text() for label in labels] == expected
+    assert len(ax.collections) == before + 1
+    shore = ax.collections[-1].get_segments()
+    assert sum(len(s) for s in shore) > 500  # the shore's vertices, not a straight stroke
+    # The same names again would cover the first ones: none is placed twice.
+    again = draw_background(
+        ax, crs=METRIC, lang=lang, max_rank=1, coastline=False, avoid=labels, skip=communes.index
+    )
+    assert again == []
+    # Without skip, only Témara (not yet on this map) is named.
+    alone = draw_background(ax, crs=METRIC, lang=lang, max_rank=1, coastline=False, avoid=labels)
+    assert [label.get_text() for label in alone] == [{"fr": "Témara", "ar": "تمارة"}[lang]]
+
+
+def test_draw_background_on_a_map_elsewhere_draws_nothing():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from terroffer.render.background import draw_background
+
+    ax = Figure().add_subplot()
+    ax.set_xlim(0, 1000)
+    ax.set_ylim(0, 1000)
+    assert draw_background(ax, crs=METRIC, max_rank=4) == [] and len(ax.collections) == 0
