@@ -48,7 +48,7 @@ import pandas as pd
 import shapely
 
 from terroffer.app.filters import ZoneFilter
-from terroffer.errors import OptionError, TerrofferError
+from terroffer.errors import FilterError, OptionError, TerrofferError
 from terroffer.model import Plan
 
 __all__ = [
@@ -520,6 +520,8 @@ class _TileServer:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="terroffer-tiles")
         self.cache = TileCache()
         self.pending: dict[Any, asyncio.Future[bytes]] = {}
+        #: each query string already parsed: the plan's key and its filter
+        self.prepared: dict[str, tuple[str, ZoneFilter]] = {}
 
     def plan(self) -> Plan:
         """The plan, loaded on the first call (in a pool thread: a large plan takes seconds)."""
@@ -568,6 +570,9 @@ def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None)
     from tornado.ioloop import IOLoop
 
     state = _TileServer(load)
+    # Load and project the plan now, in the pool: the first visitor's tiles then need not wait
+    # seconds for a large plan (an error here comes back with the first tile request).
+    state.pool.submit(state.plan)
 
     class TileHandler(tornado.web.RequestHandler):  # type: ignore[misc]
         """GET ``terroffer/tiles/{z}/{x}/{y}.pbf?<filter>&plan=<key>``: one zone tile."""
@@ -597,10 +602,18 @@ def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None)
             asked = [v for k, v in pairs if k == "plan"]
             query = urlencode([(k, v) for k, v in pairs if k != "plan"])
             loop = IOLoop.current()
-            try:
-                key, zone_filter = await loop.run_in_executor(self.server.pool, self.server.prepare, query)
-            except TerrofferError as error:
-                return self._refuse(400, error.message(lang))
+            prepared = self.server.prepared.get(query)
+            if prepared is None:  # a filter not seen yet: parsed and its mask worked out in the pool
+                try:
+                    prepared = await loop.run_in_executor(self.server.pool, self.server.prepare, query)
+                except (FilterError, OptionError) as error:
+                    return self._refuse(400, error.message(lang))
+                except TerrofferError as error:  # the server's own plan cannot be read: not the visitor's
+                    return self._refuse(500, error.message(lang))
+                if len(self.server.prepared) >= 1024:  # hand-made URLs must not grow it without end
+                    self.server.prepared.clear()
+                self.server.prepared[query] = prepared
+            key, zone_filter = prepared
             if asked and asked[-1] != key:
                 return self._refuse(409, translate("tiles.other_plan", lang, asked=asked[-1], key=key))
             cache_key = (key, *tile, zone_filter.to_query())
