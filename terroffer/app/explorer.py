@@ -174,7 +174,7 @@ class Explorer:
         self.lookup_hint = w.HTML()
         self.coords = w.Text(layout={"width": "100%"}, continuous_update=False)
         self.coords.add_class("terroffer-lookup-coords")
-        self.coords_go = w.Button(layout={"width": "auto"})
+        self.coords_go = w.Button(layout={"width": "auto", "min_width": "7em"})
         self.coords_go.add_class("terroffer-lookup-go")
         self.coords_go.on_click(lambda _: self.lookup_text(self.coords.value))
         self.upload = w.FileUpload(accept=UPLOAD_TYPES, multiple=False)
@@ -221,7 +221,7 @@ class Explorer:
             layout={"flex": "1 1 320px", "min_width": "0"},
         )
         side.add_class("terroffer-side")
-        map_box = w.VBox([self.map.widget], layout={"flex": "2 1 560px", "min_width": "0"})
+        map_box = w.VBox([self.map.widget, self.map.legend], layout={"flex": "2 1 560px", "min_width": "0"})
         main = w.Box([map_box, side], layout={"flex_flow": "row wrap", "width": "100%"})
         lists = w.Box(
             [
@@ -245,7 +245,7 @@ class Explorer:
     def _dropdown(self, css: str, field: str) -> Any:
         import ipywidgets as widgets
 
-        box = widgets.Dropdown(options=[("", "")], value="", layout={"width": "auto"})
+        box = widgets.Dropdown(options=[("", "")], value="", layout={"width": "auto", "max_width": "100%"})
         box.add_class(css)
         box.add_class("terroffer-filter")
         box._terroffer_field = field

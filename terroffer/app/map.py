@@ -203,8 +203,9 @@ class PlanMap:
         self.draw.on_draw(self._on_draw)
         self.widget.add(self.draw)
         self.widget.add(L.ScaleControl(position="bottomleft", imperial=False))
-        self.legend = widgets.HTML(layout=widgets.Layout(max_width="15em"))
-        self.widget.add(L.WidgetControl(widget=self.legend, position="bottomright"))
+        # Under the map, not on it: on a phone a legend over the map would hide most of it.
+        self.legend = widgets.HTML()
+        self.legend.add_class("terroffer-legend-box")
         self.widget.on_interaction(self._on_interaction)
         self.set_language(lang)
 
@@ -265,13 +266,21 @@ class PlanMap:
         except ImportError:
             places = None
         if places is not None and len(places):
+            # A town that shares its commune's name is already labelled by the commune.
+            taken = {text for _, _, text, _ in out}
             for row in places.itertuples():
-                name = getattr(row, name_col, None) or row.name_fr
-                out.append((row.geometry.y, row.geometry.x, str(name), "terroffer-label-town"))
+                name = str(getattr(row, name_col, None) or row.name_fr)
+                if name not in taken:
+                    out.append((row.geometry.y, row.geometry.x, name, "terroffer-label-town"))
         return out
 
     def _attribution(self) -> str:
-        source = self.plan.source or ""
+        from pathlib import Path
+
+        if self.plan.illustrative:
+            source = translate("map.footer_illustrative", self.lang)
+        else:
+            source = Path(str(self.plan.source.path)).name
         return html.escape(translate("explorer.attribution_plan", self.lang, source=source))
 
     def _legend_html(self) -> str:

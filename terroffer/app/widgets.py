@@ -29,7 +29,8 @@ def _css() -> str:
 .terroffer-app .leaflet-container {{ direction: ltr; }}
 .terroffer-app .widget-dropdown > select, .terroffer-app .widget-select > select {{ font-size: 15px; }}
 .terroffer-app .widget-button, .terroffer-app .widget-toggle-button {{ min-height: 36px; }}
-.terroffer-filters > * {{ margin: 2px 6px 2px 0; }}
+.terroffer-filters > * {{ margin: 2px 6px 2px 0; max-width: 100%; }}
+.terroffer-filters select {{ max-width: 100%; min-width: 0; text-overflow: ellipsis; }}
 .terroffer-banner {{ background: {colour("banner")}; color: {colour("banner_ink")}; padding: 6px 10px;
   border-radius: 4px; margin: 4px 0; }}
 .terroffer-warn, .terroffer-error {{ color: {colour("warning_ink")}; }}
@@ -42,8 +43,8 @@ def _css() -> str:
 .terroffer-scope, .terroffer-sources {{ color: {colour("muted")}; font-size: 0.9em; }}
 .terroffer-swatch {{ display: inline-block; width: 0.9em; height: 0.9em; margin-inline-end: 0.4em;
   vertical-align: middle; border: 1px solid {colour("paper")}; }}
-.terroffer-legend {{ background: {colour("paper")}; opacity: 0.92; padding: 4px 6px; font-size: 12px;
-  line-height: 1.4; }}
+.terroffer-legend {{ display: flex; flex-wrap: wrap; gap: 2px 14px; padding: 4px 0; font-size: 12px; }}
+.terroffer-map.leaflet-container {{ background: {colour("map_background")}; }}
 .terroffer-map .leaflet-div-icon {{ background: none; border: none; pointer-events: none !important; }}
 .terroffer-label {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
   font: 600 12px "IBM Plex Sans Arabic", sans-serif; color: {colour("ink")};
