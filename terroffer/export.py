@@ -37,7 +37,7 @@ from terroffer._output import check_output_dir, write_output
 from terroffer.errors import OptionError
 from terroffer.model import Plan
 from terroffer.reference import LANGUAGES, OFFERED_SECTORS, translate
-from terroffer.render.style import sector_colour, sector_name, text_direction
+from terroffer.render.style import colour, sector_colour, sector_name, text_direction
 from terroffer.selection import OFFER_STATUSES, STATUS_UNKNOWN, resolve_statuses
 
 if TYPE_CHECKING:
@@ -297,29 +297,30 @@ _CSS = """
 @font-face{font-family:"Pack Sans";font-weight:400;src:url(data:font/woff;base64,%(regular)s) format("woff")}
 @font-face{font-family:"Pack Sans";font-weight:700;src:url(data:font/woff;base64,%(bold)s) format("woff")}
 *{box-sizing:border-box}
-body{margin:0;background:#eef2f6;color:#1a1a1a;font:15px/1.5 "Pack Sans",sans-serif}
-main{max-width:1180px;margin:0 auto;padding:24px 28px 40px;background:#fff;min-height:100vh}
-header{border-bottom:3px solid #1f4e79;padding-bottom:12px;margin-bottom:18px}
+body{margin:0;background:%(band)s;color:%(ink)s;font:15px/1.5 "Pack Sans",sans-serif}
+main{max-width:1180px;margin:0 auto;padding:24px 28px 40px;background:%(paper)s;min-height:100vh}
+header{border-bottom:3px solid %(accent)s;padding-bottom:12px;margin-bottom:18px}
 h1{font-size:28px;line-height:1.2;margin:0 0 4px}
-h2{font-size:20px;margin:28px 0 10px;color:#1f4e79}
-.meta{color:#5f6368;font-size:13px;margin:0}
-.banner{background:#fff4d6;border:1px solid #e0b040;color:#8a4b00;padding:8px 12px;font-weight:700}
+h2{font-size:20px;margin:28px 0 10px;color:%(accent)s}
+.meta{color:%(muted)s;font-size:13px;margin:0}
+.banner{background:%(banner)s;border:1px solid %(banner_edge)s;color:%(warning_ink)s;
+  padding:8px 12px;font-weight:700}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:16px}
-figure{margin:0;border:1px solid #c9d3de;background:#fafbfc;padding:8px}
-figure img{display:block;width:100%%;height:auto;border:1px solid #e3e8ee;background:#fff}
+figure{margin:0;border:1px solid %(rule)s;background:%(detail_fill)s;padding:8px}
+figure img{display:block;width:100%%;height:auto;border:1px solid %(separator)s;background:%(paper)s}
 figcaption{margin-top:6px;font-weight:700}
 .links{font-size:13px;margin-top:2px}
 .links a{margin-inline-end:12px}
-a{color:#1f4e79}
+a{color:%(accent)s}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}
-th,td{border:1px solid #c9d3de;padding:4px 8px;text-align:start}
+th,td{border:1px solid %(rule)s;padding:4px 8px;text-align:start}
 td.nowrap{white-space:nowrap}
-th{background:#eef2f6}
+th{background:%(band)s}
 td.num{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;margin-inline-end:4px;vertical-align:baseline}
 .notes li{margin:2px 0}
-footer{margin-top:28px;border-top:1px solid #c9d3de;padding-top:8px;font-size:12px;color:#5f6368}
-tr.unknown td:nth-child(2){color:#8a4b00;font-weight:700}
+footer{margin-top:28px;border-top:1px solid %(rule)s;padding-top:8px;font-size:12px;color:%(muted)s}
+tr.unknown td:nth-child(2){color:%(warning_ink)s;font-weight:700}
 main{overflow-wrap:anywhere}
 /* A phone: one column, and each table row a small card whose cells carry their heading,
    so that nothing scrolls sideways. */
@@ -329,10 +330,10 @@ h1{font-size:22px}
 .grid{grid-template-columns:minmax(0,1fr)}
 table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th{display:block;width:100%%}
 table.cards tr.head{display:none}
-table.cards tr{border:1px solid #c9d3de;margin:0 0 6px;padding:4px 8px}
+table.cards tr{border:1px solid %(rule)s;margin:0 0 6px;padding:4px 8px}
 table.cards td,table.cards th{border:none;padding:1px 0;text-align:start}
 table.cards td[data-label]{display:flex;justify-content:space-between;gap:8px}
-table.cards td[data-label]::before{content:attr(data-label);color:#5f6368}
+table.cards td[data-label]::before{content:attr(data-label);color:%(muted)s}
 table.cards caption{display:block;text-align:start;font-weight:700;margin-bottom:4px}
 }
 """
@@ -347,7 +348,8 @@ def _index_html(pack: _Pack, plan: Plan, table: pd.DataFrame, statuses: Sequence
     lang = pack.lang
     t = lambda key, **kw: html.escape(translate(key, lang, **kw))  # noqa: E731
     e = html.escape
-    css = _CSS % {"regular": font_woff_base64("Regular"), "bold": font_woff_base64("Bold")}
+    colours = {name: colour(name) for name in set(re.findall(r"%\((\w+)\)s", _CSS)) - {"regular", "bold"}}
+    css = _CSS % {"regular": font_woff_base64("Regular"), "bold": font_woff_base64("Bold"), **colours}
     # a path, a date and a version keep their left-to-right order inside Arabic text
     meta = {
         key: f"\u2066{value}\u2069" if lang == "ar" else value
