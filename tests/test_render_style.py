@@ -114,3 +114,38 @@ def test_no_module_spells_a_colour_of_its_own(path):
     """Colours live in style.json, families.json and sectors.json; code names them."""
     found = HEX_COLOUR.findall(path.read_text(encoding="utf-8"))
     assert found == [], f"{path.name} spells {sorted(set(found))}: name a colour of reference/style.json"
+
+
+def test_web_map_draws_a_draft_plans_zones_dashed():
+    """The tiny plan's ZT belongs to PA-D, under study: its canvas style is dashed, V1's (PA-T) is not."""
+    pytest.importorskip("folium")
+    import json
+
+    from terroffer.render.webmap import zone_map
+    from tests.tiny import tiny_plan
+
+    page = zone_map(tiny_plan()).get_root().render()
+    call = re.search(r"terroffer\.zoneLayer\((.*)\);", page).group(1)
+    decoder = json.JSONDecoder()
+    data, at = decoder.raw_decode(call, 0)
+    _, at = decoder.raw_decode(call, at + 2)
+    options, _ = decoder.raw_decode(call, at + 2)
+    styles = options["styles"]
+    tourism = [s for s in styles if s["fillColor"] == "#56b4e9"]
+    villa = [s for s in styles if s["fillColor"] == "#f4a6c0"]
+    assert len(tourism) == 1 and tourism[0]["dashArray"] == "6 4" and tourism[0]["color"] == "#4a4a4a"
+    assert len(villa) == 1 and "dashArray" not in villa[0] and villa[0]["color"] == "#ffffff"
+    # fills opaque on the canvas, seen through the canvas's opacity: the zone layer's 0.85
+    assert {s["fillOpacity"] for s in styles} == {1.0} and options["opacity"] == 0.85
+    assert sorted(data["k"]) == list(range(4))  # four zones, four (family, status) styles
+
+
+def test_one_banner_yellow_on_the_web_map_and_the_note():
+    pytest.importorskip("folium")
+    from terroffer.render.note import DOCUMENT_COLOURS
+    from terroffer.render.webmap import zone_map
+    from tests.tiny import tiny_plan
+
+    page = zone_map(tiny_plan()).get_root().render()
+    assert "--to-banner:#fff4d6" in page and "background: var(--to-banner)" in page
+    assert DOCUMENT_COLOURS["caution_fill"] == "#fff4d6"

@@ -338,3 +338,51 @@ def test_map_outlines_a_look_up_as_the_web_map_does(plan):
         (minx, miny, maxx, maxy)
     )
     assert maxx - minx == pytest.approx(10.0) and maxy - miny == pytest.approx(20.0)
+
+
+def test_map_draws_with_the_web_maps_path_options(plan):
+    """Zones, roads, main roads and facilities in the colours of reference/style.json, as on the web map.
+
+    The tiny plan gains a 25 m road (a main road from 20 m) and a school; the expected
+    colours are written out as style.json and families.json give them.
+    """
+    import dataclasses
+
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.colors import to_rgba
+
+    extra = gpd.GeoDataFrame(
+        {
+            "number": ["V-2", "EC-1"],
+            "kind": ["road", "school"],
+            "label_fr": ["Voie de 25 m", "École"],
+            "road_width_m": [25.0, None],
+            "plan_id": ["PA-T", "PA-T"],
+        },
+        geometry=[rect(100, 0, 125, 100), rect(150, 20, 190, 60)],
+        crs=plan.crs,
+    )
+    res = pd.concat([plan.reservations, extra.reindex(columns=plan.reservations.columns)], ignore_index=True)
+    fig = static_map(dataclasses.replace(plan, reservations=gpd.GeoDataFrame(res, crs=plan.crs)))
+    ax = fig.axes[0]
+    reserved = [c for c in ax.collections if isinstance(c, PathCollection) and c.get_zorder() == 4]
+    fills = [tuple(np.round(c.get_facecolor()[0], 3)) for c in reserved]
+    # roads under main roads under facilities: white, pale yellow, the equipment blue at 0.22
+    assert fills == [
+        tuple(np.round(to_rgba("#ffffff", 0.95), 3)),
+        tuple(np.round(to_rgba("#fff1b8", 0.95), 3)),
+        tuple(np.round(to_rgba("#0072b2", 0.22), 3)),
+    ]
+    assert reserved[2].get_hatch() == "////" and reserved[0].get_hatch() is None
+    zones = next(c for c in ax.collections if isinstance(c, PathCollection) and c.get_zorder() == 2)
+    villa = tuple(np.round(to_rgba("#f4a6c0", 0.85), 3))
+    assert tuple(np.round(zones.get_facecolor()[0], 3)) == villa  # V1, the first zone
+    # 0.8 px outlines at half weight on a slide: 0.8 × 0.75 × 0.5 = 0.3 pt
+    assert zones.get_linewidth()[0] == pytest.approx(0.3)
+    communes = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert communes and all(c.get_linestyle()[0][1] is not None for c in communes)  # dashed, as on the web
+    _, labels = _legend_labels(fig, "legend-symbols")
+    assert "Voie principale projetée (20 m et plus)" in labels
