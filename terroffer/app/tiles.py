@@ -551,7 +551,9 @@ def _parse_tile(z: str, x: str, y: str) -> tuple[int, int, int] | None:
     return int(z), int(x), int(y)
 
 
-def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None) -> list[tuple[Any, ...]]:
+def tile_handlers(
+    server_url: str = "/", load: Callable[[], Plan] | None = None, *, jupyter: bool = False
+) -> list[tuple[Any, ...]]:
     """The tornado route of the zone tiles, to put before Voilà's catch-all page route.
 
     Parameters
@@ -560,6 +562,10 @@ def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None)
         The prefix Voilà serves its own routes under (its ``server_url``).
     load
         How to get the plan; by default ``terroffer.load_plan()`` with no argument.
+    jupyter
+        Build the handler on Jupyter server's ``JupyterHandler`` and ask for the server's
+        token or login, as every route of a planner's JupyterLab does; Voilà's public pages
+        need no login.
 
     Returns
     -------
@@ -574,7 +580,13 @@ def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None)
     # seconds for a large plan (an error here comes back with the first tile request).
     state.pool.submit(state.plan)
 
-    class TileHandler(tornado.web.RequestHandler):  # type: ignore[misc]
+    base: type = tornado.web.RequestHandler
+    if jupyter:
+        from jupyter_server.base.handlers import JupyterHandler
+
+        base = JupyterHandler
+
+    class TileHandler(base):  # type: ignore[misc,valid-type]
         """GET ``terroffer/tiles/{z}/{x}/{y}.pbf?<filter>&plan=<key>``: one zone tile."""
 
         def initialize(self, server: _TileServer) -> None:
@@ -644,6 +656,26 @@ def tile_handlers(server_url: str = "/", load: Callable[[], Plan] | None = None)
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish(f"{status_code} {self._reason}")
 
-    base = server_url if server_url.endswith("/") else server_url + "/"
-    pattern = rf"{base}{TILE_PATH}([^/]+)/([^/]+)/([^/]+)\.pbf"
+    if jupyter:
+        TileHandler.get = tornado.web.authenticated(TileHandler.get)
+    prefix = server_url if server_url.endswith("/") else server_url + "/"
+    pattern = rf"{prefix}{TILE_PATH}([^/]+)/([^/]+)/([^/]+)\.pbf"
     return [(pattern, TileHandler, {"server": state})]
+
+
+# ------------------------------------------------------------------ as a Jupyter server extension
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Jupyter server finds the extension here: ``--ServerApp.jpserver_extensions`` names this module."""
+    return [{"module": "terroffer.app.tiles"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Serve the same zone tiles from a Jupyter server (the planner's JupyterLab), behind its login.
+
+    Enable it with ``jupyter lab --ServerApp.jpserver_extensions=terroffer.app.tiles=True``
+    (or the same in ``jupyter_server_config.json``); the plan is ``TERROFFER_PLAN``, else the sample.
+    """
+    base_url = serverapp.web_app.settings.get("base_url", "/")
+    serverapp.web_app.add_handlers(".*$", tile_handlers(base_url, jupyter=True))

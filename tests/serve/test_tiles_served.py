@@ -1,16 +1,22 @@
-"""The zone tiles as ``terroffer serve`` answers them, on the bundled sample."""
+"""The zone tiles as ``terroffer serve`` (and a planner's Jupyter server) answer them, on the sample."""
 
 from __future__ import annotations
 
+import http.client
 import math
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import mapbox_vector_tile
 
 import terroffer
 from terroffer.app.filters import ZoneFilter
 from terroffer.app.tiles import tile_url
+from tests.browser import free_port, wait_for_port
 from tests.serve.conftest import SAMPLE, Server
 
 #: Témara's centre (the README's look-up point), lon/lat.
@@ -57,3 +63,51 @@ def test_a_hand_made_bad_query_is_refused_plainly(server: Server) -> None:
         assert "Traceback" not in text and ".py" not in text
     status, _, body = fetch(server, f"terroffer/tiles/{Z}/{x}/minus.pbf")
     assert status == 400 and b"Traceback" not in body
+
+
+def test_a_jupyter_server_serves_the_same_tiles_behind_its_token(tmp_path: Path) -> None:
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
+    env.update(
+        TERROFFER_PLAN=str(SAMPLE), JUPYTER_CONFIG_DIR=str(tmp_path), JUPYTER_RUNTIME_DIR=str(tmp_path)
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--no-browser",
+            "--allow-root",  # the CI container runs as root
+            "--ServerApp.token=s3cret",
+            "--ServerApp.base_url=/planner/",
+            "--ServerApp.jpserver_extensions=terroffer.app.tiles=True",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, proc)
+        x, y = tile_of(*TEMARA, Z)
+        path = tile_url(terroffer.load_plan(SAMPLE), ZoneFilter(), "/planner/").format(z=Z, x=x, y=y)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("GET", path)  # no token: no tile (a redirect to the login page)
+        refused = conn.getresponse()
+        refused.read()
+        assert refused.status in (302, 403)
+        conn.request("GET", path, headers={"Authorization": "token s3cret"})
+        answer = conn.getresponse()
+        body = answer.read()
+        assert answer.status == 200, body[:300]
+        assert mapbox_vector_tile.decode(body)["zones"]["features"]
+        conn.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
