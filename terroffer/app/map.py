@@ -238,12 +238,16 @@ class PlanMap:
         geoms = shapely.boundary(geoms)
         return _geojson(geoms)
 
+    def _background(self) -> Any:
+        """The bundled background around this plan (empty for a plan of another territory)."""
+        from terroffer.background import load_background
+
+        west, south, east, north = self.lonlat_bounds()
+        margin = 0.15  # degrees, about 15 km: the towns just outside still say where one is
+        return load_background().within((west - margin, south - margin, east + margin, north + margin))
+
     def _coastline_geojson(self) -> dict[str, Any]:
-        try:
-            from terroffer.background import load_background
-        except ImportError:  # the background data is optional for a user's own territory
-            return _geojson(np.array([]))
-        coast = load_background().coastline
+        coast = self._background().coastline
         if not len(coast):
             return _geojson(np.array([]))
         return _geojson(_round(np.asarray(coast.geometry.values)))
@@ -259,13 +263,8 @@ class PlanMap:
                 lonlat = self.to_lonlat(pt)
                 text = name if isinstance(name, str) and name else fallback
                 out.append((lonlat.y, lonlat.x, str(text), "terroffer-label-commune"))
-        try:
-            from terroffer.background import load_background
-
-            places = load_background().places
-        except ImportError:
-            places = None
-        if places is not None and len(places):
+        places = self._background().places
+        if len(places):
             # A town that shares its commune's name is already labelled by the commune.
             taken = {text for _, _, text, _ in out}
             for row in places.itertuples():
@@ -281,7 +280,10 @@ class PlanMap:
             source = translate("map.footer_illustrative", self.lang)
         else:
             source = Path(str(self.plan.source.path)).name
-        return html.escape(translate("explorer.attribution_plan", self.lang, source=source))
+        from terroffer.background import Background
+
+        plan_line = translate("explorer.attribution_plan", self.lang, source=source)
+        return html.escape(f"{plan_line} · {Background.attribution(self.lang)}")
 
     def _legend_html(self) -> str:
         from terroffer.reference import FAMILIES

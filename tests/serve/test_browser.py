@@ -57,7 +57,7 @@ def test_a_closed_tab_gives_its_kernel_back(server):
             context.new_page()
             page = context.new_page()
             page.goto(server.url, timeout=120_000)
-            page.get_by_text("L.offre par secteur").wait_for(timeout=120_000)
+            page.get_by_text("offre par secteur").wait_for(timeout=120_000)
             kernel = kernel_of(page)
             assert server.get(f"api/kernels/{kernel}")[0] == 200
             # the tab's beforeunload beacon asks Voilà to shut its kernel down, with the _xsrf
