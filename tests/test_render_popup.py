@@ -110,3 +110,19 @@ def test_web_map_popups_are_the_panels(plan):
 def test_panel_css_is_scoped_to_the_panel():
     rules = [r for r in PANEL_CSS.split("}") if r.strip()]
     assert rules and all(r.strip().startswith(".terroffer-rules") for r in rules)
+
+
+def test_web_map_reservation_popups_use_the_panels_parts(plan):
+    """webmap.js writes heading and label, then a detail the panel builder made: the panel's own."""
+    pytest.importorskip("folium")
+    from terroffer.render.webmap import zone_map
+
+    page = zone_map(plan).get_root().render()
+    call = re.search(r"terroffer\.reservationLayer\((.*)\);", page).group(1)
+    decoder = json.JSONDecoder()
+    _, at = decoder.raw_decode(call, 0)
+    tables, _ = decoder.raw_decode(call, at + 2)
+    panel = reservation_panel_html(plan, 0, "fr")
+    detail = panel[panel.index("<table>") : -len("</div>")]
+    assert tables["details"] == [detail]
+    assert tables["heading"] == "{kind} n° {number}" and "Voie" in tables["kinds"]
