@@ -15,6 +15,7 @@ import math
 
 import geopandas as gpd
 import mapbox_vector_tile
+import numpy as np
 import pandas as pd
 import pytest
 import tornado.testing
@@ -235,6 +236,35 @@ def test_the_encoder_agrees_with_mapbox_vector_tile(plan) -> None:  # type: igno
         assert set(map(tuple, a["geometry"]["coordinates"][0])) == set(
             map(tuple, b["geometry"]["coordinates"][0])
         )
+
+
+def test_the_command_stream_of_a_square_as_the_specification_writes_it() -> None:
+    # MVT 2.1, 4.3: MoveTo(1) = 1 | 1 << 3 = 9, LineTo(3) = 2 | 3 << 3 = 26, ClosePath = 7 | 1 << 3 = 15;
+    # deltas zigzag-encoded: 0 -> 0, 10 -> 20, -10 -> 19. A square turning clockwise on screen
+    # (y down) is an outer ring as it is; the repeated corner and the closing point are dropped.
+    square = Polygon([(0, 0), (10, 0), (10, 0), (10, 10), (0, 10), (0, 0)])
+    # the second feature, 100 units to the right, drawn the other way round: it must be turned,
+    # and its cursor starts again at (0, 0)
+    turned = Polygon([(100, 0), (100, 10), (110, 10), (110, 0)])
+    # a sliver a tenth of a unit wide rounds onto a line: no ring is left, no feature
+    sliver = Polygon([(0, 0), (50, 0.1), (50, 0.2)])
+    kept, stream, offsets = tiles._polygon_commands(np.array([square, sliver, turned], dtype=object))
+    assert kept.tolist() == [0, 2]
+    first, second = (stream[offsets[j] : offsets[j + 1]].tolist() for j in range(2))
+    assert first == [9, 0, 0, 26, 20, 0, 0, 20, 19, 0, 15]
+    # turned, its points reversed: (110, 0) (110, 10) (100, 10) (100, 0), whose area is +100
+    assert second == [9, 220, 0, 26, 0, 20, 19, 0, 0, 19, 15]
+    assert signed_area([[110, 0], [110, 10], [100, 10], [100, 0]]) == 100
+
+
+def test_the_cache_drops_the_least_recently_used_tile_first() -> None:
+    cache = tiles.TileCache(max_bytes=10)
+    cache.put("a", b"1234")
+    cache.put("b", b"5678")
+    assert cache.get("a") == b"1234"  # a is now the most recent
+    cache.put("c", b"9abc")  # 12 bytes: over 10, the oldest (b) goes
+    assert (cache.get("b"), len(cache), cache.size) == (None, 2, 8)
+    assert cache.get("a") == b"1234" and cache.get("c") == b"9abc"
 
 
 # ------------------------------------------------------------------------------ the handler

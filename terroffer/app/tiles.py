@@ -330,8 +330,8 @@ def _polygon_commands(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     prev[new_feature] = 0
     delta = _zigzag(pts - prev)
 
-    # Per ring: MoveTo(1) x y, LineTo(n-1) then n-1 pairs, ClosePath(1): 2n + 2 integers.
-    length = 2 * n + 2
+    # Per ring: MoveTo(1) x y, LineTo(n-1) then n-1 pairs, ClosePath(1): 2n + 3 integers.
+    length = 2 * n + 3
     rstart = np.cumsum(length) - length
     stream = np.empty(int(length.sum()), dtype=np.uint64)
     stream[rstart] = 9  # MoveTo, count 1
