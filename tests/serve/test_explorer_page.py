@@ -87,7 +87,7 @@ def test_explorer_end_to_end(server, tmp_path, width, height):
         box = page.locator(".terroffer-map").bounding_box()
         assert box
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        rules = page.locator(".terroffer-rules")
+        rules = page.locator(".widget-html.terroffer-rules")
         page.wait_for_function(
             "() => /Zone\\s+D\\b/.test(document.querySelector('.terroffer-rules').innerText)", timeout=WAIT
         )
@@ -99,7 +99,7 @@ def test_explorer_end_to_end(server, tmp_path, width, height):
         page.wait_for_function("() => document.documentElement.dir === 'rtl'", timeout=WAIT)
         assert page.locator("html").get_attribute("lang") == "ar"
         page.get_by_text("العرض حسب القطاع").wait_for(timeout=WAIT)
-        assert page.locator(".terroffer-rules [dir='rtl']").count() >= 1
+        assert page.locator(".widget-html.terroffer-rules [dir='rtl']").count() >= 1
         # Leaflet keeps its own left-to-right layout inside the right-to-left page
         direction = page.locator(".terroffer-map").evaluate("el => getComputedStyle(el).direction")
         assert direction == "ltr"
