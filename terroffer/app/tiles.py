@@ -108,8 +108,13 @@ class _Layer:
 class _TileIndex:
     zones: _Layer
     families: np.ndarray
+    #: the families as numbers (positions in ``family_names``): sorting strings is slow
+    family_codes: np.ndarray
+    family_names: np.ndarray
     reservations: _Layer
     kinds: np.ndarray
+    kind_codes: np.ndarray
+    kind_names: np.ndarray
 
 
 _BUILD_LOCK = threading.Lock()
@@ -138,11 +143,19 @@ def _tile_index(plan: Plan) -> _TileIndex:
     with _BUILD_LOCK:  # two first requests at once must not project a large plan twice
         found = plan._cache.get("tile_index")
         if found is None:
+            families = plan.zones["family"].astype(str).to_numpy(dtype=object)
+            kinds = plan.reservations["kind"].astype(str).to_numpy(dtype=object)
+            family_names, family_codes = np.unique(families, return_inverse=True)
+            kind_names, kind_codes = np.unique(kinds, return_inverse=True)
             found = _TileIndex(
                 zones=_mercator_layer(plan.zones, plan.crs),
-                families=plan.zones["family"].astype(str).to_numpy(dtype=object),
+                families=families,
+                family_codes=family_codes,
+                family_names=family_names,
                 reservations=_mercator_layer(plan.reservations, plan.crs),
-                kinds=plan.reservations["kind"].astype(str).to_numpy(dtype=object),
+                kinds=kinds,
+                kind_codes=kind_codes,
+                kind_names=kind_names,
             )
             plan._cache["tile_index"] = found
     return found  # type: ignore[no-any-return]
@@ -244,9 +257,15 @@ def _zigzag(d: np.ndarray) -> np.ndarray:
     return ((d << 1) ^ (d >> 63)).astype(np.uint64)
 
 
-def _polygon_commands(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The MVT command stream of each polygonal geometry (in tile coordinates, y down).
+def _polygon_commands(
+    geoms: np.ndarray, to_tile: tuple[float, float, float] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MVT command stream of each polygonal geometry.
 
+    ``to_tile`` is ``(left, top, scale)``: a point (X, Y) is at ``((X - left)·scale, (top - Y)·scale)``
+    in the tile (y down); without it the geometries are in tile coordinates already. The
+    transform is done here on the coordinate array, as it is read out of the geometries
+    (``shapely.transform`` would build every geometry anew: the slowest step of a busy tile).
     Coordinates are rounded to the tile grid; repeated points, rings left with fewer than three
     points or no area, and holes of a dropped outer ring are removed; outer rings are turned
     clockwise on screen (positive area in tile coordinates), holes the other way, as the MVT
@@ -274,6 +293,9 @@ def _polygon_commands(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     if not len(parts):
         return empty
     _, coords, (ring_off, poly_off) = shapely.to_ragged_array(parts)
+    if to_tile is not None:
+        left, top, scale = to_tile
+        coords = (coords - (left, top)) * (scale, -scale)
     q = np.rint(coords).astype(np.int64)
     n_rings = len(ring_off) - 1
     ring_of = np.repeat(np.arange(n_rings), np.diff(ring_off))
@@ -414,22 +436,24 @@ def _check_tile(z: int, x: int, y: int) -> None:
         raise OptionError("error.tile_out_of_range", "z/x/y", value=f"{z}/{x}/{y}", max_zoom=MAX_ZOOM)
 
 
-def _cut(layer: _Layer, z: int, x: int, y: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``layer`` seen in tile z/x/y, and their geometries in tile coordinates, simplified."""
+def _cut(layer: _Layer, z: int, x: int, y: int) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float]]:
+    """Rows of ``layer`` seen in tile z/x/y, their geometries clipped and simplified, and ``to_tile``.
+
+    The geometries stay in Web Mercator metres; ``to_tile`` (left, top, scale) takes them into
+    the tile (see :func:`_polygon_commands`).
+    """
     width = 2 * WORLD / 2**z
     minx, maxy = -WORLD + x * width, WORLD - y * width
     margin = width * BUFFER / EXTENT
     window = shapely.box(minx - margin, maxy - width - margin, minx + width + margin, maxy + margin)
     rows = np.sort(layer.tree.query(window))
     rows = rows[layer.area[rows] >= MIN_PIXELS * (width / 256) ** 2]  # smaller than a screen pixel: not drawn
+    to_tile = (minx, maxy, EXTENT / width)
     if not len(rows):
-        return rows, np.zeros(0, dtype=object)
-    # Simplify first (in metres), then move to tile units: the transform then handles far fewer points.
+        return rows, np.zeros(0, dtype=object), to_tile
     geoms = shapely.clip_by_rect(layer.geoms[rows], *window.bounds)
     geoms = shapely.simplify(geoms, TOLERANCE * width / EXTENT, preserve_topology=False)
-    scale = EXTENT / width
-    geoms = shapely.transform(geoms, lambda xy: (xy - (minx, maxy)) * (scale, -scale))
-    return rows, geoms
+    return rows, geoms, to_tile
 
 
 def tile_bytes(plan: Plan, z: int, x: int, y: int, zone_filter: ZoneFilter | None = None) -> bytes:
@@ -460,12 +484,13 @@ def tile_bytes(plan: Plan, z: int, x: int, y: int, zone_filter: ZoneFilter | Non
     index = _tile_index(plan)
     out = b""
 
-    rows, geoms = _cut(index.zones, z, x, y)
-    kept, stream, offsets = _polygon_commands(geoms)
+    rows, geoms, to_tile = _cut(index.zones, z, x, y)
+    kept, stream, offsets = _polygon_commands(geoms, to_tile)
     if len(kept):
         rows = rows[kept]
         keep = np.ones(len(plan.zones), dtype=bool) if zone_filter is None else zone_filter.mask(plan)
-        families, family_at = np.unique(index.families[rows], return_inverse=True)
+        used, family_at = np.unique(index.family_codes[rows], return_inverse=True)
+        families = index.family_names[used]
         numbers = np.union1d([0, 1], rows).astype(np.uint64)
         tags = np.column_stack(
             [
@@ -477,10 +502,11 @@ def tile_bytes(plan: Plan, z: int, x: int, y: int, zone_filter: ZoneFilter | Non
         values = _string_values(list(families)) + _uint_values(numbers)
         out += _layer("zones", stream, offsets, ["f", "m", "i"], tags, values)
 
-    rows, geoms = _cut(index.reservations, z, x, y)
-    kept, stream, offsets = _polygon_commands(geoms)
+    rows, geoms, to_tile = _cut(index.reservations, z, x, y)
+    kept, stream, offsets = _polygon_commands(geoms, to_tile)
     if len(kept):
-        kinds, kind_at = np.unique(index.kinds[rows[kept]], return_inverse=True)
+        used, kind_at = np.unique(index.kind_codes[rows[kept]], return_inverse=True)
+        kinds = index.kind_names[used]
         road = (kinds[kind_at] == "road").astype(np.int64)
         tags = np.column_stack([kind_at, len(kinds) + road])
         values = _string_values(list(kinds)) + _uint_values(np.array([0, 1]))
