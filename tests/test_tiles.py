@@ -281,6 +281,15 @@ def test_the_cache_drops_the_least_recently_used_tile_first() -> None:
     assert cache.get("a") == b"1234" and cache.get("c") == b"9abc"
 
 
+def test_hand_made_filters_do_not_pile_up_in_the_server() -> None:
+    server = tiles._TileServer(load=tiny_plan)
+    for n in range(tiles.MAX_FILTERS + 50):  # a visitor's script trying every minimum area
+        key, zone_filter = server.prepare(f"min_area_m2={n + 1}")
+        assert zone_filter.min_area_m2 == n + 1
+    assert 0 < len(server.plan()._cache["zone_filter"]) <= tiles.MAX_FILTERS
+    server.pool.shutdown()
+
+
 # ------------------------------------------------------------------------------ the handler
 
 

@@ -86,6 +86,9 @@ TOLERANCE = PIXEL
 MIN_PIXELS = 1.0
 #: Deepest zoom served (a zoom-24 pixel is about a centimetre).
 MAX_ZOOM = 24
+#: Filters the server remembers (each with its mask: 100 KB on a 100,000-zone plan) before it
+#: forgets them all and starts again.
+MAX_FILTERS = 256
 #: The route below the server's base URL.
 TILE_PATH = "terroffer/tiles/"
 
@@ -575,6 +578,9 @@ class _TileServer:
     def prepare(self, query: str) -> tuple[str, ZoneFilter]:
         """The server plan's key and the filter of ``query`` (which may raise FilterError/OptionError)."""
         plan = self.plan()
+        masks = plan._cache.get("zone_filter")
+        if masks is not None and len(masks) >= MAX_FILTERS:  # hand-made URLs must not fill the memory
+            masks.clear()
         zone_filter = ZoneFilter.from_query(plan, query)
         zone_filter.mask(plan)  # worked out here, in the pool, not on the IOLoop
         return plan_key(plan), zone_filter
@@ -657,7 +663,7 @@ def tile_handlers(
                     return self._refuse(400, error.message(lang))
                 except TerrofferError as error:  # the server's own plan cannot be read: not the visitor's
                     return self._refuse(500, error.message(lang))
-                if len(self.server.prepared) >= 1024:  # hand-made URLs must not grow it without end
+                if len(self.server.prepared) >= MAX_FILTERS:  # hand-made URLs must not grow it without end
                     self.server.prepared.clear()
                 self.server.prepared[query] = prepared
             key, zone_filter = prepared
