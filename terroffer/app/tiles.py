@@ -454,7 +454,12 @@ def _cut(layer: _Layer, z: int, x: int, y: int) -> tuple[np.ndarray, np.ndarray,
     to_tile = (minx, maxy, EXTENT / width)
     if not len(rows):
         return rows, np.zeros(0, dtype=object), to_tile
-    geoms = shapely.clip_by_rect(layer.geoms[rows], *window.bounds)
+    geoms = layer.geoms[rows]
+    # Only what crosses the window's edge is clipped: at low zoom most zones lie well inside.
+    x0, y0, x1, y1 = window.bounds
+    b = shapely.bounds(geoms)
+    crossing = (b[:, 0] < x0) | (b[:, 1] < y0) | (b[:, 2] > x1) | (b[:, 3] > y1)
+    geoms[crossing] = shapely.clip_by_rect(geoms[crossing], x0, y0, x1, y1)
     geoms = shapely.simplify(geoms, TOLERANCE * width / EXTENT, preserve_topology=False)
     return rows, geoms, to_tile
 
