@@ -12,11 +12,12 @@ import urllib.request
 from pathlib import Path
 
 import mapbox_vector_tile
+import pytest
 
 import terroffer
 from terroffer.app.filters import ZoneFilter
 from terroffer.app.tiles import tile_url
-from tests.browser import free_port, wait_for_port
+from tests.browser import browser_page, free_port, require_chromium, wait_for_port
 from tests.serve.conftest import SAMPLE, Server
 
 #: Témara's centre (the README's look-up point), lon/lat.
@@ -111,3 +112,36 @@ def test_a_jupyter_server_serves_the_same_tiles_behind_its_token(tmp_path: Path)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_explorer_draws_its_tiles_and_empty_ones_raise_no_error(server: Server) -> None:
+    # Leaflet.VectorGrid asks for the tiles around the plan too: those over the sea come back as
+    # empty 200s, which it must take as tiles without layers, without an error in the console.
+    require_chromium()
+    with browser_page(offline=True) as (page, outside):
+        errors: list[str] = []
+        answers: list[tuple[int, int]] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+        def record(response) -> None:  # type: ignore[no-untyped-def]
+            if "/terroffer/tiles/" in response.url:
+                answers.append((response.status, int(response.headers.get("content-length", -1))))
+
+        page.on("response", record)
+        page.goto(server.url, timeout=120_000)
+        page.wait_for_selector(".terroffer-map .leaflet-container, .leaflet-container", timeout=120_000)
+        for _ in range(120):  # the first screen asks for a few tiles around the plan
+            if len(answers) >= 6:
+                break
+            page.wait_for_timeout(500)
+        page.wait_for_timeout(1000)
+        assert answers and {status for status, _ in answers} == {200}
+        assert any(size == 0 for _, size in answers), "no tile away from the plan was asked for"
+        assert any(size > 0 for _, size in answers)
+        # (a protobuf the page cannot read throws "Unimplemented type" from its Pbf reader)
+        about_tiles = ("tile", "pbf", "unimplemented")
+        assert [e for e in errors if any(word in e.lower() for word in about_tiles)] == []
+        assert outside == []
