@@ -239,6 +239,7 @@ class Explorer:
         self.widget.add_class("terroffer-app")
         self._relabel()
         self._refresh()
+        set_direction(self.widget, lang)
 
     # -- widgets ----------------------------------------------------------------------------
 
@@ -312,7 +313,6 @@ class Explorer:
             self.draw_title = translate("explorer.draw_hint", lang)
         finally:
             self._busy = False
-        set_direction(self.widget if hasattr(self, "widget") else None, lang)
 
     def _source_lines(self) -> list[str]:
         from terroffer.render.static import source_lines
@@ -439,6 +439,8 @@ class Explorer:
             self._show_rules(self.selected)
         if self.result is not None:
             self._show_lookup(self.result)
+        # Last: the page (which follows this class) turns once everything speaks the new language.
+        set_direction(self.widget, lang)
 
     def select_result(self, zone_id: int) -> None:
         """Show zone ``zone_id`` (a row of ``plan.zones``): its rules, outlined on the map, zoomed to."""

@@ -53,6 +53,8 @@ def _css() -> str:
 .terroffer-download a {{ display: inline-block; padding: 8px 12px; margin: 4px 4px 4px 0; border-radius: 4px;
   background: {colour("ink")}; color: {colour("paper")} !important; text-decoration: none; }}
 .terroffer-rules {{ max-height: 24em; overflow-y: auto; }}
+/* coordinates are typed and read left to right, in Arabic too */
+.terroffer-lookup-coords input, .terroffer-place input {{ direction: ltr; unicode-bidi: plaintext; }}
 @media (max-width: 600px) {{
   .terroffer-app .terroffer-map {{ height: 60vh !important; }}
   .terroffer-app h1 {{ font-size: 1.2em; }}
