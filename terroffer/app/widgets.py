@@ -44,7 +44,7 @@ def _css() -> str:
 .terroffer-swatch {{ display: inline-block; width: 0.9em; height: 0.9em; margin-inline-end: 0.4em;
   vertical-align: middle; border: 1px solid {colour("paper")}; }}
 .terroffer-legend {{ display: flex; flex-wrap: wrap; gap: 2px 14px; padding: 4px 0; font-size: 12px; }}
-.terroffer-map.leaflet-container {{ background: {colour("map_background")}; }}
+.terroffer-map.leaflet-container {{ background: {colour("territory_fill")}; }}
 .terroffer-map .leaflet-div-icon {{ background: none; border: none; pointer-events: none !important; }}
 .terroffer-label {{ display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
   font: 600 12px "IBM Plex Sans Arabic", sans-serif; color: {colour("ink")};
