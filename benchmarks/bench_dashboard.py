@@ -319,7 +319,8 @@ class Browser:
         """
         own = context is None
         context = context or self.new_context()
-        keeper = context.new_page() if own else None
+        if own:
+            context.new_page()  # the tab that stays open
         page = context.new_page()
         page.set_default_timeout(timeout_s * 1000)
         try:
@@ -333,9 +334,9 @@ class Browser:
             yield page, seconds, found.group(1) if found else ""
         finally:
             page.close(run_before_unload=True)
+            # the beacon leaves after the close returns: a context closed at once would drop it
+            time.sleep(0.5)
             if own:
-                assert keeper is not None
-                keeper.wait_for_timeout(300)
                 context.close()
 
     def new_context(self) -> Any:
@@ -526,6 +527,7 @@ def preheated_visits(
         finally:
             returning.close()
         if visits:
+            progress(f"{case.title}: {visits} visits in a row")
             many_visits(case, browser, server, timeout, visits)
         case.memory["serve process"] = rss_mb(server.proc.pid)
 
@@ -640,6 +642,14 @@ def report(case: Case) -> None:
         print(f"  note: {note}")
 
 
+_STARTED = time.perf_counter()
+
+
+def progress(what: str) -> None:
+    """Say on stderr where the run is (the table goes to stdout)."""
+    print(f"[{time.perf_counter() - _STARTED:5.0f} s] {what}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: every figure on the sample and (unless ``--quick``) on the synthetic plan."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -681,9 +691,12 @@ def main(argv: list[str] | None = None) -> int:
                 plan = terroffer.load_plan(path)
                 case = Case(title, path, points_in_distinct_zones(plan, first))
                 case.notes.append(f"load_plan in this process: {time.perf_counter() - t0:.1f} s")
+                progress(f"{title}: kernel side in a fresh interpreter")
                 kernel_side(case, repeat)
                 del plan
+                progress(f"{title}: cold page loads")
                 cold_visits(case, browser, Path(tmp), loads, args.timeout)
+                progress(f"{title}: preheated page loads, answers, visits in a row")
                 preheated_visits(case, browser, Path(tmp), loads, repeat, args.timeout, n_visits)
                 if browser.outside:
                     case.notes.append(f"requests refused off the machine: {browser.outside[:3]}")
