@@ -74,12 +74,13 @@ def warm_up(plan: Plan) -> None:
     A preheated kernel calls it while it waits for its visitor, so the first tap costs what
     every other tap costs.
     """
-    import ipyleaflet  # noqa: F401
     import ipywidgets  # noqa: F401
 
+    from terroffer.app.map import preload
     from terroffer.index import plan_index
     from terroffer.render.note import note_pdf
 
+    preload()
     plan_index(plan)
     ZoneFilter().results(plan, limit=RESULT_ROWS)
     offer(plan)

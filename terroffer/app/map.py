@@ -33,7 +33,7 @@ from terroffer.model import Plan
 from terroffer.reference import translate
 from terroffer.render.style import family_name, path_options
 
-__all__ = ["PlanMap", "view_for_bounds"]
+__all__ = ["PlanMap", "preload", "view_for_bounds"]
 
 #: The map's height on a desktop; the page's CSS makes it shorter on a phone.
 MAP_HEIGHT = "560px"
@@ -62,6 +62,15 @@ def view_for_bounds(
     span_y = max((merc_y(north) - merc_y(south)) / (2 * math.pi), 1e-9)
     zoom = math.floor(min(math.log2(width_px / 256 / span_x), math.log2(height_px / 256 / span_y)))
     return centre, int(min(max(zoom, 1), 18))
+
+
+def preload() -> None:
+    """Import the widget library and read the background now (a preheated kernel calls this)."""
+    import ipyleaflet  # noqa: F401
+
+    from terroffer.background import load_background
+
+    load_background()
 
 
 def _geojson(geoms: np.ndarray, properties: list[dict[str, Any]] | None = None) -> dict[str, Any]:
