@@ -54,7 +54,8 @@ def _css() -> str:
   background: {colour("ink")}; color: {colour("paper")} !important; text-decoration: none; }}
 .terroffer-rules {{ max-height: 24em; overflow-y: auto; }}
 /* coordinates are typed and read left to right, in Arabic too */
-.terroffer-lookup-coords input, .terroffer-place input {{ direction: ltr; unicode-bidi: plaintext; }}
+.terroffer-lookup-coords input {{ direction: ltr; }}
+.terroffer-rtl .terroffer-lookup-coords input:placeholder-shown {{ direction: rtl; }}
 @media (max-width: 600px) {{
   .terroffer-app .terroffer-map {{ height: 60vh !important; }}
   .terroffer-app h1 {{ font-size: 1.2em; }}
