@@ -17,8 +17,9 @@ SAMPLE = ROOT / "data" / "zoning" / "skhirat-temara.gpkg"
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path, monkeypatch):
+def test_notebook_runs(path, monkeypatch, tmp_path):
     monkeypatch.setenv("TERROFFER_PLAN", str(SAMPLE))
+    monkeypatch.setenv("TERROFFER_OUT", str(tmp_path))  # where a workbook writes: never the repository
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
@@ -41,5 +42,7 @@ def test_notebooks_are_thin():
     assert NOTEBOOKS, "no notebook found"
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
+        if nb.metadata.get("terroffer", {}).get("kind") == "workbook":
+            continue  # documentation that runs: held to tests/test_planner_workbook.py's rule instead
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert sum(len(c.source.splitlines()) for c in code) <= 15, path.name
