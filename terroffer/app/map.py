@@ -324,7 +324,13 @@ class PlanMap:
             label = f'<span class="terroffer-label {css}">{html.escape(name)}</span>'
             icon = L.DivIcon(html=label, icon_size=[0, 0])
             markers.append(L.Marker(location=(lat, lon), icon=icon, draggable=False, keyboard=False))
+        old = self.labels.layers
         self.labels.layers = tuple(markers)
+        # Closed, or each language switch leaves its labels' widgets in the kernel for good.
+        for marker in old:
+            if getattr(marker, "icon", None) is not None:
+                marker.icon.close()
+            marker.close()
 
     def set_filter(self, zone_filter: Any) -> None:
         """Show the zones ``zone_filter`` keeps in their colours, the others as context."""

@@ -11,17 +11,18 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from terroffer.reference import LANGUAGES
 
-__all__ = ["APPS", "NOTEBOOKS", "request_lang", "serve", "voila_command", "voila_env"]
+__all__ = ["APPS", "NOTEBOOKS", "app_defaults", "request_lang", "serve", "voila_command", "voila_env"]
 
 SHARE = Path(__file__).resolve().parent / "share"
 #: The dashboard notebooks ship inside the package, so an installed wheel can serve them;
 #: ``notebooks/`` at the top of the repository is a link to this folder.
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
-#: The apps ``terroffer serve`` knows; kiosk and planner come with the next issue.
+#: The apps ``terroffer serve`` knows.
 APPS = ("explorer", "kiosk", "planner")
 
 
@@ -50,8 +51,22 @@ def voila_command(
     """
     from terroffer.app._voila_config import ServeSettings, voila_argv
 
-    settings = ServeSettings.from_env(env, host=host, port=port, open_browser=open_browser)
+    settings = ServeSettings.from_env(
+        env, host=host, port=port, open_browser=open_browser, **app_defaults(notebook, env)
+    )
     return [sys.executable, "-m", "terroffer.app._voila_config", *voila_argv(notebook, settings)]
+
+
+def app_defaults(notebook: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settings an app needs unless the operator's environment says otherwise.
+
+    The kiosk's one tab stays open all day and may sit on its start screen for an hour: its
+    kernel must not be culled while connected (``TERROFFER_CULL_CONNECTED`` still decides).
+    """
+    env = os.environ if env is None else env
+    if Path(notebook).stem == "kiosk" and not env.get("TERROFFER_CULL_CONNECTED", "").strip():
+        return {"cull_connected": False}
+    return {}
 
 
 def request_lang(env: Mapping[str, str] | None = None, default: str = "fr") -> str:
@@ -86,7 +101,9 @@ def serve(
     from terroffer.app._voila_config import ServeSettings, main, voila_argv
 
     os.environ.update(voila_env(plan, lang))
-    settings = ServeSettings.from_env(host=host, port=port, open_browser=open_browser)
+    settings = ServeSettings.from_env(
+        host=host, port=port, open_browser=open_browser, **app_defaults(notebook, os.environ)
+    )
     try:
         return main(voila_argv(notebook, settings))
     except KeyboardInterrupt:
