@@ -439,10 +439,12 @@ def _dashboard(args: argparse.Namespace) -> int:
     from terroffer.io import load_plan
 
     name = "kiosk" if args.kiosk else args.notebook
+    if name == "planner":  # a workbook a planner edits and runs in JupyterLab, not a page for Voilà
+        return _planner(args)
     notebook = Path(name)
     if not notebook.suffix and not notebook.exists():  # a bundled notebook's name: "explorer"
         notebook = Path(NOTEBOOKS) / f"{name}.ipynb"
-        if name in APPS and not notebook.exists():  # kiosk and planner come with the next issue
+        if name in APPS and not notebook.exists():  # an app whose notebook is not bundled (yet)
             raise OptionError("serve.app_missing", "terroffer serve", name=name)
     if not notebook.exists():
         raise DataSourceError("error.not_found", notebook)
@@ -451,6 +453,34 @@ def _dashboard(args: argparse.Namespace) -> int:
     load_plan(_plan_path(args))  # an unreadable plan is refused here, not in a browser tab
     _out(translate("cli.serving", args.lang, url=f"http://{args.host}:{port}/"))
     return serve(notebook, plan=args.plan, lang=args.lang, host=args.host, port=port, open_browser=args.open)
+
+
+def _planner(args: argparse.Namespace) -> int:
+    import secrets
+
+    from terroffer.app.planner import planner_folder, prepare_folder, serve_planner
+    from terroffer.io import load_plan
+    from terroffer.words import isolate
+
+    port = _port(args, args.host)
+    load_plan(_plan_path(args))  # an unreadable plan is refused here, not in the workbook's first cell
+    folder = planner_folder()
+    copy, made = prepare_folder(folder)
+    token = secrets.token_urlsafe(24)
+    # a path and a URL read left to right, in an Arabic line too
+    said = "planner.copied" if made else "planner.kept"
+    _out(translate(said, args.lang, path=isolate(str(copy), args.lang)))
+    url = f"http://{args.host}:{port}/lab/tree/{copy.name}?token={token}"
+    _out(translate("planner.serving", args.lang, url=isolate(url, args.lang)))
+    return serve_planner(
+        plan=args.plan,
+        lang=args.lang,
+        host=args.host,
+        port=port,
+        token=token,
+        open_browser=args.open,
+        folder=folder,
+    )
 
 
 def _offer(args: argparse.Namespace) -> int:

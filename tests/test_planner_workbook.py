@@ -27,7 +27,7 @@ ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 #: The modules a workbook cell may import from: the public API and the documented modules.
 ALLOWED_IMPORTS = {"os", "pathlib", "terroffer", "terroffer.render.tables", "terroffer.app.explorer"}
 #: At most this many lines in one code cell: one step, explained by the markdown cell above it.
-MAX_CELL_LINES = 8
+MAX_CELL_LINES = 10
 USE_COLUMNS = ("allowed_uses", "conditional_uses", "forbidden_uses")
 
 

@@ -108,11 +108,7 @@ def assert_refused(done: subprocess.CompletedProcess[str], fragment: str, lang: 
     assert bool(ARABIC_LETTER.search(lines[0])) == (lang == "ar")
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar"])
-@pytest.mark.parametrize("args", [["kiosk"], ["planner"], ["--kiosk"], ["explorer", "--kiosk"]])
-def test_apps_still_to_come_are_refused_in_one_line(args, lang):
-    done = run_cli("serve", *args, "--plan", SAMPLE, lang=lang)
-    assert_refused(done, "planner" if "planner" in args else "kiosk", lang)
+# kiosk and planner are served now: tests/test_kiosk.py, tests/serve/test_planner_served.py
 
 
 def test_serve_refuses_an_unreadable_plan_and_a_busy_port(tmp_path):
