@@ -37,6 +37,10 @@ def test_the_loading_screen_speaks_arabic(server):
         page.goto(server.url + "?lang=ar", wait_until="commit", timeout=120_000)
         text = page.locator("#loading_text")
         text.wait_for(state="attached", timeout=60_000)
+        # the element is parsed a moment before the script after it writes its words
+        page.wait_for_function(
+            "() => (document.getElementById('loading_text') || {}).textContent", timeout=60_000
+        )
         shown = text.text_content() or ""
         assert "جارٍ تحميل" in shown, shown
         assert "Running" not in shown and "Executing" not in shown
