@@ -57,11 +57,9 @@ UPLOAD_TYPES = ".csv,.txt,.tsv,.xlsx,.geojson,.json,.kml,.kmz,.dxf"
 _SPLIT = re.compile(r"[\s;]+|,\s+")
 
 
-def _default_tile_url() -> Callable[[ZoneFilter], str] | None:
-    try:
-        from terroffer.app.tiles import tile_url
-    except ImportError:
-        return None
+def _default_tile_url() -> Callable[..., str]:
+    from terroffer.app.tiles import tile_url
+
     return tile_url
 
 
@@ -130,7 +128,7 @@ class Explorer:
         self.map = PlanMap(
             plan,
             lang,
-            tile_url=(lambda f: url(plan, f)) if url else None,
+            tile_url=lambda f: url(plan, f),
             zone_filter=self.filter,
             online=online,
         )

@@ -171,7 +171,7 @@ class ZoneFilter:
             communes=q.get("communes") or None,
             sectors=q.get("sectors") or None,
             families=q.get("families") or None,
-            use=(q.get("use") or [None])[-1] or None,
+            use=(q.get("use") or [""])[-1] or None,
             min_area_m2=number("min_area_m2", float),
             max_floors=number("max_floors", int),
             statuses=statuses,

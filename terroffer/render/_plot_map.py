@@ -168,8 +168,16 @@ def plot_map_png(result: Lookup, plan: Plan, *, size_mm: float = 80.0, dpi: int 
             )
 
     if result.is_point:
-        dot = {"mfc": colour("highlight"), "mec": colour("halo")}
-        ax.plot([geom.x], [geom.y], marker="o", ms=7, mew=1.5, zorder=6, **dot)
+        ax.plot(
+            [geom.x],
+            [geom.y],
+            marker="o",
+            ms=7,
+            mew=1.5,
+            zorder=6,
+            mfc=colour("highlight"),
+            mec=colour("halo"),
+        )
     else:
         plot_path = _rings_path([geom])[0]
         if plot_path is not None:

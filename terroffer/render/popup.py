@@ -131,7 +131,7 @@ def reservation_panel_html(plan: Plan, row_index: int, lang: str) -> str:
     plan_id = row.get("plan_id")
     lines = {plan_id: plan_line(plan, plan_id, lang)} if plan_id is not None else {}
     number = "" if row.get("number") is None else str(row["number"])
-    body = reservation_heading(name_of(RESERVATION_KINDS, kind, lang), number, label, lang)
+    body = reservation_heading(name_of(RESERVATION_KINDS, str(kind), lang), number, label, lang)
     return _panel(body + reservation_detail(facts, lines, lang), lang)
 
 
