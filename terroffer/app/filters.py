@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
-from terroffer._offer import _reserved_area, search
+from terroffer._offer import SEARCH_COLUMNS, _reserved_area, search
 from terroffer.errors import OptionError
 from terroffer.index import plan_in_force, plan_index
 from terroffer.model import Plan
@@ -35,25 +35,12 @@ from terroffer.selection import (
 
 __all__ = ["LIST_COLUMNS", "ZoneFilter"]
 
-#: The columns of :meth:`ZoneFilter.results` (a subset of :func:`terroffer.search`'s).
-LIST_COLUMNS = (
-    "zone_id",
-    "zone_code",
-    "family",
-    "sector",
-    "commune",
-    "commune_fr",
-    "commune_ar",
-    "label_fr",
-    "label_ar",
-    "plan_id",
-    "plan_status",
-    "in_force",
-    "conditional",
-    "area_m2",
-    "usable_area_m2",
-    "max_floors",
-    "max_floor_area_m2",
+#: The columns of :meth:`ZoneFilter.results`: :func:`terroffer.search`'s, less the plan's names,
+#: the reserved area and the rule figures (the rules panel shows those).
+LIST_COLUMNS = tuple(
+    c
+    for c in SEARCH_COLUMNS
+    if c not in ("plan_name_fr", "plan_name_ar", "reserved_m2", "cos", "ces", "max_height_m", "min_lot_m2")
 )
 
 _LISTS = ("communes", "sectors", "families", "statuses")
