@@ -7,7 +7,10 @@ synthetic plan, and prints, measured in the same run:
 - the time until the explorer's map is drawn (``.terroffer-app`` visible and the first zone
   tile canvas loaded), from a cold kernel (``TERROFFER_POOL_SIZE=0``: the visit starts the
   kernel, which loads the plan) and from a preheated one (pool of 1, filled before each
-  visit); targets < 4 s cold, < 1.5 s preheated. The baseline is the OLD overview page
+  visit), in a fresh browser and in the browser of a visitor who comes back (scripts in its
+  HTTP cache), with the page's stages (page received, first widget, first tile asked,
+  received, drawn) and the size of the front-end's scripts; targets < 4 s cold, < 1.5 s
+  preheated. The baseline is the OLD overview page
   (``benchmarks/baseline/overview.ipynb``: a plan list, a sector table and a PNG), served
   the same two ways and timed until its content (text and picture) shows;
 - a filter change until the map is redrawn (new zone tiles loaded) and the count changed
@@ -15,8 +18,10 @@ synthetic plan, and prints, measured in the same run:
   rules panel shows (< 300 ms); a typed look-up until its PDF link is present (< 1 s). These
   are timed in the page's own clock, from the input event's timestamp to the frame where the
   answer is in the document (no Playwright round trip in the figure);
-- the same three answers timed in this process on :class:`terroffer.app.explorer.Explorer`
-  (no browser, no websocket), so that a slow answer can be split into kernel and browser;
+- the kernel's side in a fresh interpreter: ``load_plan``, ``warm_up``, ``Explorer(plan)`` and
+  the same three answers on :class:`terroffer.app.explorer.Explorer` (no browser, no
+  websocket), so that a slow answer can be split into kernel and browser, with the resident
+  memory after each step (where a kernel's megabytes go);
 - resident memory (``VmRSS``) of one explorer kernel (< 300 MB), of the serve process (which
   holds its own copy of the plan and the tile cache), and the kernels' total after 20 visits
   whose tabs were closed, polled until only the pool is left (how long that took).
@@ -28,6 +33,13 @@ Usage::
 
     .venv/bin/python benchmarks/bench_dashboard.py            # sample and 100,000 zones
     .venv/bin/python benchmarks/bench_dashboard.py --quick    # sample only, fewer repeats
+    .venv/bin/python benchmarks/bench_dashboard.py --visits 10 --large-visits 3
+
+How long it runs is set by kernel starts, not by the timings: every preheated visit waits
+for the pool to be refilled first (on a 2-core machine about 9 s per kernel on the sample,
+36 s on 100,000 zones), and the 20 visits in a row are 20 kernel starts. ``--quick`` takes
+about 4 minutes; the full run 15-19 minutes (``--visits 5`` saves about 4 of them). Progress
+goes to stderr, the table to stdout.
 
 Not a test: nothing here asserts a time. The synthetic plan is cached as bench_load.py does.
 """
