@@ -70,17 +70,10 @@ from bench_load import synthetic_file  # noqa: E402
 
 SAMPLE = ROOT / "data" / "zoning" / "skhirat-temara.gpkg"
 BASELINE = HERE / "baseline" / "overview.ipynb"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The browser the tests drive, with the same flags (this machine's closed network wants them).
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 #: ``terroffer serve`` as a user types it, whatever the console script's place
 TERROFFER = [sys.executable, "-c", "import sys; from terroffer.cli import main; sys.exit(main())"]
 #: A known point of the sample: zone D of Témara's plan (``terroffer lookup --xy`` says so).
