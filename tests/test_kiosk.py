@@ -102,7 +102,7 @@ def test_the_start_screen_offers_the_languages_and_three_choices(kiosk):
 
 def test_invest_sector_then_commune_shows_the_matching_zones(kiosk):
     tap(kiosk.choose_invest)
-    assert kiosk.screen == "sector" and "terroffer-kiosk-sector" in shown(kiosk)
+    assert kiosk.screen == "sector" and "terroffer-kiosk-screen-sector" in shown(kiosk)
     assert kiosk.bar.layout.display == "flex"  # a way back on every screen but the start
     # the tiny plan offers housing (V1), industry (I1) and tourism (ZT); green space is not offered
     offered = {
@@ -243,7 +243,7 @@ def test_idle_prompt_then_start_screen_with_every_input_forgotten(kiosk, clock):
     clock.advance(89)
     assert kiosk.screen == "keypad"
     clock.advance(1)
-    assert kiosk.screen == "idle" and "terroffer-kiosk-idle" in shown(kiosk)
+    assert kiosk.screen == "idle" and "terroffer-kiosk-screen-idle" in shown(kiosk)
     clock.advance(MIN_PROMPT_S - 1)  # the prompt stays 20 s at least
     assert kiosk.screen == "idle"
     clock.advance(30 - MIN_PROMPT_S + 1)
@@ -323,7 +323,7 @@ def test_every_screen_is_reachable_and_has_a_way_back(kiosk, clock):
 
 
 def test_fifty_visitors_leave_no_widgets_behind(plan, clock):
-    import ipywidgets
+    from ipywidgets.widgets.widget import _instances
 
     kiosk = Kiosk(plan, "fr", schedule=clock, tile_url=None)
 
@@ -340,10 +340,10 @@ def test_fifty_visitors_leave_no_widgets_behind(plan, clock):
         clock.advance(200)
 
     visitor(0)
-    before = len(ipywidgets.Widget.widgets)
+    before = len(_instances)
     for k in range(1, 50):
         visitor(k)
-    assert len(ipywidgets.Widget.widgets) == before
+    assert len(_instances) == before
 
 
 def test_serve_kiosk_and_the_kiosk_flag_serve_the_kiosk_notebook(monkeypatch, capsys):

@@ -269,6 +269,9 @@ def _css() -> str:
 .terroffer-kiosk h2 {{ font-size: 32px; margin: 8px 0 12px; }}
 .terroffer-kiosk .terroffer-panel h3 {{ font-size: 24px; }}
 .terroffer-kiosk .terroffer-table td, .terroffer-kiosk .terroffer-table th {{ font-size: 20px; }}
+.terroffer-kiosk-screen {{ gap: 16px; }}
+.terroffer-kiosk .leaflet-control-zoom a {{ width: 56px !important; height: 56px !important;
+  line-height: 56px !important; font-size: 30px !important; }}
 .terroffer-kiosk-grid {{ display: flex; flex-flow: row wrap; gap: 8px; align-items: stretch; }}
 .terroffer-kiosk-split {{ gap: 24px; align-items: flex-start; }}
 .terroffer-kiosk-column {{ display: flex; flex-flow: column; gap: 8px; }}
@@ -287,8 +290,8 @@ def _css() -> str:
 .terroffer-kiosk-qr-code {{ display: block; background: {colour("qr_light")}; }}
 .terroffer-kiosk .terroffer-download a {{ font-size: 24px; padding: 16px 22px; min-height: 64px;
   box-sizing: border-box; border-radius: 10px; }}
-.terroffer-kiosk-idle {{ border: 4px solid {ink}; border-radius: 12px; padding: 24px; }}
-.terroffer-kiosk .terroffer-map {{ height: 52vh !important; }}
+.terroffer-kiosk-screen-idle {{ border: 4px solid {ink}; border-radius: 12px; padding: 24px; }}
+.terroffer-kiosk .terroffer-map {{ height: 48vh !important; }}
 .terroffer-kiosk .terroffer-rules {{ max-height: none; }}
 </style>"""
 

@@ -126,9 +126,8 @@ class Kiosk:
         self.home_lang = lang
         self.lang = lang
         self.settings = settings or KioskSettings.from_env()
-        self.timer = IdleTimer(
-            self.settings, self._on_idle, self.reset, schedule if schedule is not None else loop_schedule()
-        )
+        self._schedule = schedule if schedule is not None else loop_schedule()
+        self.timer = IdleTimer(self.settings, self._on_idle, self.reset, self._schedule)
         self.screen = "start"
         self._history: list[str] = []
         self._before_prompt = "start"
@@ -149,6 +148,8 @@ class Kiosk:
             plan, lang, tile_url=(lambda f: url(plan, f)) if url else None, zone_filter=self.filter
         )
         self.map.widget.scroll_wheel_zoom = False
+        # no drawing tools at the booth: a plot is typed or tapped, and the tools' buttons are small
+        self.map.widget.remove(self.map.draw)
         self.map.on_click(self._on_map_click)
         # A pan or a zoom sends the map's new centre back: a touch the idle timer must see.
         self.map.widget.observe(lambda _: self._touched(), names=["center", "zoom"])
@@ -284,9 +285,8 @@ class Kiosk:
     def _button(self, css: str, action: Callable[[], None], *kinds: str) -> Any:
         import ipywidgets as w
 
-        button = w.Button(
-            layout={"width": "auto", "min_width": "64px", "min_height": "64px", "height": "auto"}
-        )
+        # sizes in the kiosk's CSS, which an inline layout would override
+        button = w.Button(layout={"width": "auto", "height": "auto"})
         button.add_class("terroffer-kiosk-target")
         button.add_class(css)
         for kind in kinds:
@@ -323,7 +323,9 @@ class Kiosk:
 
         box = w.VBox(children, layout={"width": "100%"})
         box.add_class("terroffer-kiosk-screen")
-        box.add_class(f"terroffer-kiosk-{name}")
+        box.add_class(f"terroffer-kiosk-screen-{name}")
+        if name == "start":
+            box.add_class("terroffer-kiosk-start")
         return box
 
     def _choose_lang(self, code: str) -> Callable[[], None]:
@@ -400,7 +402,7 @@ class Kiosk:
         everywhere.description = _t("all_communes", self.lang)
         buttons = [everywhere]
         for code, name, fallback in zip(communes["code"], communes[col], communes["name_fr"], strict=True):
-            button = self._button("terroffer-kiosk-commune", self._commune(str(code)))
+            button = self._button("terroffer-kiosk-commune-button", self._commune(str(code)))
             button.description = str(name if isinstance(name, str) and name else fallback)
             buttons.append(button)
         self.commune_buttons.children = buttons
@@ -448,6 +450,10 @@ class Kiosk:
         if self.screen != "start":
             self.timer.touch()
 
+    def _later(self, delay: float, callback: Callable[[], None]) -> None:
+        if self._schedule is not None:
+            self._schedule(delay, callback)
+
     def _go_back(self) -> None:
         self.go_back()
 
@@ -491,6 +497,10 @@ class Kiosk:
         self._show_results()
         self._zoom_to_results()
         self._go("results")
+        # The map's new view, made as the screen appears, sends its first centre back and can
+        # undo the zoom above (seen in Chromium): the zoom is sent again once the view is up.
+        for delay in (0.5, 1.5):
+            self._later(delay, self._zoom_to_results)
 
     def _zoom_to_results(self) -> None:
         if self.commune is not None:
