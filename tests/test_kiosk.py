@@ -156,7 +156,7 @@ def test_the_keypad_enters_four_corners_and_gives_the_hand_computed_answer(kiosk
     assert kiosk.finish.disabled
     type_corners(kiosk, CORNERS[2:])
     assert kiosk.keypad.corners == CORNERS
-    assert words.number(X0 + 50, "fr") in kiosk.corners.value
+    assert words.number(X0 + 50, "fr", 2) in kiosk.corners.value  # to the centimetre
     assert not kiosk.finish.disabled
     tap(kiosk.finish)
     assert kiosk.screen == "answer"

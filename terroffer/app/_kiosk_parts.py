@@ -222,7 +222,7 @@ def note_summary(result: Any, plan: Any, lang: str, reference: str) -> str:
     return _BIDI.sub("", "\n".join(line for line in lines if line))
 
 
-def qr_svg(text: str, size_px: int = 320) -> str:
+def qr_svg(text: str, size_px: int = 440) -> str:
     """``text`` as a QR code in inline SVG, with its 4-module quiet zone, UTF-8 declared (ECI)."""
     import segno
 
@@ -252,7 +252,8 @@ def corner_lines(keypad: Keypad, lang: str, corner_label: Callable[[int], str]) 
     """The corners typed so far as an HTML list, left to right (coordinates read so, in Arabic too)."""
     items = []
     for k, (x, y) in enumerate(keypad.corners, start=1):
-        xy = f"X {words.number(x, lang)}   Y {words.number(y, lang)}"
+        # to the centimetre, as typed: a rounded corner would not be the one the visitor sees
+        xy = f"X {words.number(x, lang, 2)}   Y {words.number(y, lang, 2)}"
         items.append(
             f"<li><b>{html.escape(corner_label(k))}</b> <span dir='ltr'>{html.escape(xy)}</span></li>"
         )
@@ -276,17 +277,21 @@ def _css() -> str:
 .terroffer-kiosk-split {{ gap: 24px; align-items: flex-start; }}
 .terroffer-kiosk-column {{ display: flex; flex-flow: column; gap: 8px; }}
 .terroffer-kiosk .widget-button.terroffer-kiosk-target {{ min-width: 64px; min-height: 64px; height: auto;
+  width: auto;
   font-size: 24px; line-height: 1.2; padding: 10px 18px; margin: 0; border-radius: 10px;
   white-space: normal; background: {paper}; color: {ink}; border: 3px solid {ink}; }}
 .terroffer-kiosk .widget-button.terroffer-kiosk-primary {{ background: {ink}; color: {paper}; }}
 .terroffer-kiosk .widget-button.terroffer-kiosk-choice {{ min-height: 120px; font-size: 30px;
   font-weight: 600; width: 100%; }}
-.terroffer-kiosk .widget-button.terroffer-kiosk-key {{ width: 110px; height: 88px; font-size: 36px; }}
+.terroffer-kiosk .widget-button.terroffer-kiosk-key {{ width: 120px; height: 96px; font-size: 40px; }}
+/* a keypad reads as on a phone, 7 8 9 from the left, in Arabic too */
+.terroffer-kiosk-keys {{ direction: ltr; }}
+.terroffer-kiosk-note {{ flex: 0 0 auto; }}
 .terroffer-kiosk .widget-button:disabled {{ opacity: 0.45; }}
 .terroffer-kiosk-bar {{ display: flex; gap: 8px; margin-bottom: 8px; }}
 .terroffer-kiosk-entry {{ font-size: 36px; direction: ltr; text-align: left; border: 3px solid {ink};
   border-radius: 8px; padding: 8px 14px; min-height: 56px; background: {paper}; font-family: monospace; }}
-.terroffer-kiosk-corners {{ direction: ltr; font-size: 22px; margin: 4px 0; }}
+.terroffer-kiosk-corners {{ font-size: 22px; margin: 4px 0; }}
 .terroffer-kiosk-qr-code {{ display: block; background: {colour("qr_light")}; }}
 .terroffer-kiosk .terroffer-download a {{ font-size: 24px; padding: 16px 22px; min-height: 64px;
   box-sizing: border-box; border-radius: 10px; }}

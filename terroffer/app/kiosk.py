@@ -143,7 +143,7 @@ class Kiosk:
         self.qr_text = ""
         self.message = ""
 
-        url = tile_url or _default_tile_url()
+        url: Callable[..., str] | None = tile_url or _default_tile_url()
         self.map = PlanMap(
             plan, lang, tile_url=(lambda f: url(plan, f)) if url else None, zone_filter=self.filter
         )
@@ -225,6 +225,10 @@ class Kiosk:
         self.print_link = w.HTML()
         self.print_link.add_class("terroffer-kiosk-print")
 
+        self.note_box = w.VBox([self.qr, self.print_link])
+        self.note_box.add_class("terroffer-kiosk-note")
+        self.answer.layout.flex = "1 1 480px"
+
         # contact
         self.contact_panel = w.HTML()
         self.contact_panel.add_class("terroffer-kiosk-contact-panel")
@@ -267,7 +271,7 @@ class Kiosk:
                 "answer",
                 [
                     self.answer_title,
-                    self._row([w.VBox([self.qr, self.print_link]), self.answer], "terroffer-kiosk-split"),
+                    self._row([self.note_box, self.answer], "terroffer-kiosk-split"),
                 ],
             ),
             "contact": self._screen("contact", [self.contact_panel]),
@@ -285,8 +289,8 @@ class Kiosk:
     def _button(self, css: str, action: Callable[[], None], *kinds: str) -> Any:
         import ipywidgets as w
 
-        # sizes in the kiosk's CSS, which an inline layout would override
-        button = w.Button(layout={"width": "auto", "height": "auto"})
+        # no inline layout: the sizes are in the kiosk's CSS, which an inline style would override
+        button = w.Button()
         button.add_class("terroffer-kiosk-target")
         button.add_class(css)
         for kind in kinds:
@@ -624,11 +628,13 @@ class Kiosk:
             return
         self.result = result
         self.map.show_plot(result.plot.geometry, zoom=False)
-        self._show_answer()
+        self._show_answer(pdf=False)
         self._go("answer")
+        # The PDF last: the visitor reads the answer and scans its code while it is made.
+        self._show_print()
 
-    def _show_answer(self) -> None:
-        from terroffer.render.note import note_pdf, note_reference
+    def _show_answer(self, *, pdf: bool = True) -> None:
+        from terroffer.render.note import note_reference
 
         result, lang = self.result, self.lang
         assert result is not None
@@ -640,6 +646,15 @@ class Kiosk:
             f"<p>{html.escape(_t('reference', lang, ref=self.reference))}</p>",
             lang,
         )
+        self.print_link.value = ""
+        if pdf:
+            self._show_print()
+
+    def _show_print(self) -> None:
+        from terroffer.render.note import note_pdf
+
+        result, lang = self.result, self.lang
+        assert result is not None and self.reference is not None
         pdf = note_pdf(result, self.plan, lang=lang, reference=self.reference)
         self.print_link.value = download_link(
             pdf,
