@@ -8,6 +8,8 @@ import re
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -71,14 +73,21 @@ def test_planner_refuses_an_unreadable_plan_and_a_bad_port_in_one_line(tmp_path,
     assert_refused(run_cli("serve", "planner", "--plan", SAMPLE, "--port", "0", lang=lang), "--port", lang)
 
 
-@pytest.mark.slow
-def test_serve_planner_opens_the_workbook_in_jupyterlab_behind_its_token(tmp_path):
+@contextmanager
+def planner_server(
+    tmp_path: Path, lang: str = "fr"
+) -> Iterator[tuple[subprocess.Popen[str], int, list[str]]]:
+    """``terroffer serve planner`` on a free port, its folder in ``tmp_path``; yields (process, port, lines).
+
+    ``lines`` are the two it printed (the copy, the link); the process is stopped with SIGTERM at the
+    end, and its exit code is left in ``process.returncode``.
+    """
     folder = tmp_path / "planner"
     jupyter = tmp_path / "jupyter"  # the developer's own Jupyter settings must not decide
     env = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
     env.update(
         TERROFFER_OUT=str(folder),
-        TERROFFER_LANG="ar",
+        TERROFFER_LANG=lang,
         JUPYTER_CONFIG_DIR=str(jupyter),
         JUPYTER_DATA_DIR=str(jupyter),
         JUPYTER_RUNTIME_DIR=str(jupyter),
@@ -95,14 +104,34 @@ def test_serve_planner_opens_the_workbook_in_jupyterlab_behind_its_token(tmp_pat
     try:
         assert proc.stdout is not None
         said = [proc.stdout.readline(), proc.stdout.readline()]
+        wait_for_port(port, proc)  # type: ignore[arg-type]
+        yield proc, port, said
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+
+
+def link(said: list[str], port: int) -> tuple[str, str]:
+    """The printed link to the workbook and its token."""
+    found = re.search(rf"(http://127\.0\.0\.1:{port}/lab/tree/planner\.ipynb\?token=([\w-]+))", said[1])
+    assert found, said[1]
+    return found.group(1), found.group(2)
+
+
+@pytest.mark.slow
+def test_serve_planner_opens_the_workbook_in_jupyterlab_behind_its_token(tmp_path):
+    folder = tmp_path / "planner"
+    with planner_server(tmp_path, "ar") as (proc, port, said):
         # in Arabic, the path and the URL left to right inside their line
         assert all(ARABIC_LETTER.search(line) for line in said)
         assert str(folder / "planner.ipynb") in said[0]
-        found = re.search(rf"(http://127\.0\.0\.1:{port}/lab/tree/planner\.ipynb\?token=([\w-]+))", said[1])
-        assert found, said[1]
-        url, token = found.groups()
+        url, token = link(said, port)
         assert (folder / "planner.ipynb").read_bytes() == WORKBOOK.read_bytes()
-        wait_for_port(port, proc)  # type: ignore[arg-type]
         status, _ = _get(url)  # the printed link opens JupyterLab on the workbook
         assert status == 200
         contents = f"http://127.0.0.1:{port}/api/contents/planner.ipynb?content=0"
@@ -115,12 +144,4 @@ def test_serve_planner_opens_the_workbook_in_jupyterlab_behind_its_token(tmp_pat
         assert _get(f"http://127.0.0.1:{port}{path}")[0] in (302, 403)
         status, body = _get(f"http://127.0.0.1:{port}{path}", token)
         assert status == 200 and mapbox_vector_tile.decode(body)["zones"]["features"]
-    finally:
-        proc.terminate()
-        try:
-            code = proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise
-    assert code == 0  # SIGTERM stops JupyterLab and its kernels, and the command says it went well
+    assert proc.returncode == 0  # SIGTERM stops JupyterLab and its kernels, and the command says it went well
