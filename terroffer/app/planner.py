@@ -77,6 +77,10 @@ def lab_argv(
         "--ServerApp.jpserver_extensions=terroffer.app.tiles=True",
         f"--ServerApp.default_url=/lab/tree/{WORKBOOK.name}",
         f"--ServerApp.open_browser={open_browser}",
+        # the agency's machine may be offline, and the workbook says nothing leaves it: no news
+        # feed nor update check from jupyterlab.github.io, and no prompt asking to turn them on
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Jupyter refuses to start as root, the user of the CI and most containers; the server

@@ -64,6 +64,7 @@ def test_jupyterlab_is_asked_for_the_folder_the_token_and_the_tiles(tmp_path):
     assert "--ServerApp.port=8123" in argv and "--ServerApp.port_retries=0" in argv
     assert "--ServerApp.jpserver_extensions=terroffer.app.tiles=True" in argv
     assert "--ServerApp.open_browser=False" in argv
+    assert "--LabApp.news_url=None" in argv  # nothing fetched from the internet for the planner
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
