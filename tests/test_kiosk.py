@@ -367,3 +367,19 @@ def test_the_kiosk_tab_is_not_culled_while_connected():
     assert app_defaults("x/explorer.ipynb", {}) == {}
     assert "--MappingKernelManager.cull_connected=False" in voila_command("x/kiosk.ipynb", env={})
     assert "--MappingKernelManager.cull_connected=True" in voila_command("x/explorer.ipynb", env={})
+
+
+def test_the_results_map_keeps_the_communes_zoom_after_the_pages_first_echo(kiosk, clock):
+    from terroffer.app.map import view_for_bounds
+
+    kiosk.invest()
+    kiosk.choose_sector("industry")
+    kiosk.choose_commune("C1")
+    commune = kiosk.map.to_lonlat(kiosk.plan.communes.geometry.iloc[0])
+    _, zoom = view_for_bounds(commune.bounds)
+    assert kiosk.map.widget.zoom == min(zoom, 15)
+    # a new map view sends its first state back, the whole plan's: the kiosk zooms again
+    kiosk.map.widget.center, kiosk.map.widget.zoom = (0.0, 0.0), 8
+    clock.advance(2)
+    assert kiosk.map.widget.zoom == min(zoom, 15)
+    assert list(kiosk.map.widget.center) != [0.0, 0.0]
