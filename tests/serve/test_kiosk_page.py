@@ -12,6 +12,7 @@ its look-up names zone D and its area is 400 m².
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -144,6 +145,7 @@ def assert_targets(page, where: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_every_path_by_taps_alone(kiosk_server, tmp_path, lang):
+    from terroffer import words
     from terroffer.reference import translate
 
     shots = screenshot_dir(tmp_path)
@@ -203,7 +205,8 @@ def test_every_path_by_taps_alone(kiosk_server, tmp_path, lang):
         assert reference.startswith("TO-")
         decoded = decode_qr(page, tmp_path)
         assert reference in decoded and translate("note.title", lang) in decoded
-        assert "400,0 m²" in decoded.replace("\u202f", " ").replace("\xa0", " ") or "400,0" in decoded
+        # the 20 m x 20 m square's 400 m², written as the note writes it, without bidirectional marks
+        assert re.sub("[\u200e\u200f\u2066-\u2069]", "", words.area(400.0, lang)) in decoded
         assert (
             page.locator("a.terroffer-kiosk-print-link")
             .get_attribute("href")
