@@ -433,13 +433,15 @@ class Kiosk:
 
     def _show(self, name: str) -> None:
         self.screen = name
+        # The bar first: the page draws each message as it comes, and a screen that has no way
+        # back (start, the idle prompt) must never show one for a frame.
+        self.bar.layout.display = "none" if name in ("start", "idle") else "flex"
         self.body.children = [self.screens[name]]
         # The map is one widget: it goes where it is needed, so the page draws only one.
         if name == "tap":
             self.screens["tap"].children = [self.tap_title, self.map_box]
         elif name == "results":
             self.screens["results"].children = [self.results_title, self.map_box, self.result_buttons]
-        self.bar.layout.display = "none" if name in ("start", "idle") else "flex"
         if name == "start":
             self.timer.stop()
 

@@ -237,7 +237,7 @@ def test_every_path_by_taps_alone(kiosk_server, tmp_path, lang):
 
         # the prompt comes after the idle time; an answer keeps the visitor's screen
         screen(page, "idle").wait_for(timeout=(IDLE_S + 10) * 1000)
-        assert page.locator(".terroffer-kiosk-back").is_hidden()
+        page.locator(".terroffer-kiosk-back").wait_for(state="hidden", timeout=5_000)
         photograph(page, shots, lang, "10-idle")
         page.tap(".terroffer-kiosk-stay")
         screen(page, "contact")
