@@ -224,28 +224,9 @@ def note_summary(result: Any, plan: Any, lang: str, reference: str) -> str:
 
 def qr_svg(text: str, size_px: int = 440) -> str:
     """``text`` as a QR code in inline SVG, with its 4-module quiet zone, UTF-8 declared (ECI)."""
-    import segno
+    from terroffer.render._qr import qr_svg as svg
 
-    qr = segno.make(text, error="l", micro=False, encoding="utf-8", eci=True)
-    matrix = [[bool(m) for m in row] for row in qr.matrix]
-    n = len(matrix) + 8
-    parts = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < len(row):
-            if row[x]:
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                parts.append(f"M{start + 4} {y + 4}h{x - start}v1h{start - x}z")
-            else:
-                x += 1
-    return (
-        f'<svg class="terroffer-kiosk-qr-code" viewBox="0 0 {n} {n}" width="{size_px}" height="{size_px}" '
-        f'role="img" aria-label="QR" shape-rendering="crispEdges">'
-        f'<rect width="{n}" height="{n}" fill="{colour("qr_light")}"/>'
-        f'<path d="{"".join(parts)}" fill="{colour("qr_dark")}"/></svg>'
-    )
+    return svg(text, size_px, error="l", utf8=True, css="terroffer-kiosk-qr-code", crisp=True)
 
 
 def corner_lines(keypad: Keypad, lang: str, corner_label: Callable[[int], str]) -> str:
