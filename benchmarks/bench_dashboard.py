@@ -80,7 +80,6 @@ TERROFFER = [sys.executable, "-c", "import sys; from terroffer.cli import main; 
 SAMPLE_POINT = (359747.25, 367210.55)
 #: seconds, what each figure must stay under
 TARGETS = {
-    "kiosk": 0.5,
     "cold": 4.0,
     "preheated": 1.5,
     "filter": 0.5,
@@ -252,9 +251,7 @@ class Served:
 
 
 @contextmanager
-def served(
-    notebook: Path, plan: Path, pool: int, log_dir: Path, extra_env: dict[str, str] | None = None
-) -> Iterator[Served]:
+def served(notebook: Path, plan: Path, pool: int, log_dir: Path) -> Iterator[Served]:
     """``terroffer serve NOTEBOOK --plan PLAN`` with ``TERROFFER_POOL_SIZE=pool``, started in its folder.
 
     In the notebook's own folder: the baseline notebook imports ``overview`` from there.
@@ -262,7 +259,6 @@ def served(
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != "TERROFFER_LANG"}
     env["TERROFFER_POOL_SIZE"] = str(pool)
-    env.update(extra_env or {})
     log = log_dir / f"{notebook.stem}-pool{pool}-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -348,15 +344,14 @@ class Browser:
             if own:
                 context.close()
 
-    def new_context(self, cache: bool = False, **options: Any) -> Any:
+    def new_context(self, cache: bool = False) -> Any:
         """A browser context of its own, offline, with the page-stage recorder.
 
         Playwright turns the HTTP cache off in a context whose requests it routes; with
         ``cache`` the requests that leave the machine are only recorded, not refused, so that
         the cache works as in a visitor's browser.
         """
-        options = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
-        context = self.browser.new_context(**options)
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         if cache:
             context.on("request", lambda request: self._record(request.url))
         else:
@@ -636,7 +631,7 @@ def report(case: Case) -> None:
         median = statistics.median(values)
         print(
             f"  {name:<48}{median:>9.3f}s{min(values):>9.3f}s{len(values):>6}"
-            + verdict(median, targets.get(name, TARGETS["kiosk"] if name.startswith("kiosk") else None))
+            + verdict(median, targets.get(name))
         )
     for kind in ("cold", "preheated"):
         ours, base = t.get(f"explorer drawn, {kind}"), t.get(f"overview drawn, {kind}")
@@ -673,117 +668,6 @@ def progress(what: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:5.0f} s] {what}", file=sys.stderr, flush=True)
 
 
-# ----------------------------------------------------------------------------- the kiosk
-
-KIOSK = ROOT / "notebooks" / "kiosk.ipynb"
-#: The kiosk's idle time in this run, s: short, so that the reset is measured in seconds.
-KIOSK_IDLE_S = 15
-#: Four corners typed on the keypad: a 20 m square around the sample's known point.
-KIOSK_CORNERS = [
-    (SAMPLE_POINT[0] + dx, SAMPLE_POINT[1] + dy) for dx, dy in ((-10, -10), (10, -10), (10, 10), (-10, 10))
-]
-SHOWN = """(selector) => {
-  const el = document.querySelector(selector + ':not([data-bench-old])');
-  return !!el && el.getBoundingClientRect().height > 0 && performance.now() - window.__benchStart;
-}"""
-
-
-def kiosk_screen(page: Any, name: str) -> None:
-    page.locator(f".terroffer-kiosk-screen-{name}").wait_for()
-
-
-def kiosk_tap(page: Any, selector: str, answer: str) -> float:
-    """Seconds, in the page's clock, from a tap on ``selector`` to the frame that shows ``answer``."""
-    return answer_ms(page, answer, lambda: page.tap(selector), SHOWN, answer) / 1000
-
-
-def kiosk_invest(page: Any, commune: str) -> float:
-    page.tap(".terroffer-kiosk-invest")
-    kiosk_screen(page, "sector")
-    page.tap(".terroffer-kiosk-sector-housing")
-    kiosk_screen(page, "commune")
-    seconds = kiosk_tap(
-        page,
-        f".terroffer-kiosk-commune-button:text-is('{commune}')",
-        ".terroffer-kiosk-screen-results .terroffer-kiosk-result",
-    )
-    page.tap(".terroffer-kiosk-home")
-    page.locator(".terroffer-kiosk-start").wait_for()
-    return seconds
-
-
-def kiosk_plot(page: Any) -> float:
-    page.tap(".terroffer-kiosk-plot")
-    kiosk_screen(page, "keypad")
-    for x, y in KIOSK_CORNERS:
-        for value in (x, y):
-            for key in f"{value:.2f}":
-                page.tap(f".terroffer-kiosk-key-{'dot' if key == '.' else key}")
-            page.tap(".terroffer-kiosk-confirm")
-    page.locator(".terroffer-kiosk-corners li:nth-child(4)").wait_for()
-    seconds = kiosk_tap(page, ".terroffer-kiosk-finish", ".terroffer-kiosk-qr svg")
-    page.tap(".terroffer-kiosk-home")
-    page.locator(".terroffer-kiosk-start").wait_for()
-    return seconds
-
-
-def kiosk_contact(page: Any) -> float:
-    seconds = kiosk_tap(page, ".terroffer-kiosk-contact", ".terroffer-kiosk-screen-contact")
-    page.tap(".terroffer-kiosk-home")
-    page.locator(".terroffer-kiosk-start").wait_for()
-    return seconds
-
-
-def kiosk(browser: Browser, log_dir: Path, repeat: int, visitors: int, timeout: float) -> None:
-    """The kiosk on the sample: tap to answer per path, the idle reset, memory over many visitors."""
-    case = Case("kiosk, bundled sample", SAMPLE, [])
-    env = {"TERROFFER_KIOSK_IDLE": str(KIOSK_IDLE_S), "TERROFFER_KIOSK_PROMPT": "20"}
-    with served(KIOSK, SAMPLE, 1, log_dir, env) as server:
-        server.wait_pool(1, timeout=600)
-        context = browser.new_context(viewport={"width": 1920, "height": 1080}, has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(timeout * 1000)
-        try:
-            page.goto(server.url + "?lang=fr", wait_until="commit")
-            page.locator(".terroffer-kiosk-start").wait_for()
-            for lang, commune in (("fr", "Témara"), ("ar", "تمارة")):
-                # the start screen's own language buttons, as a visitor switches
-                page.tap(f".terroffer-kiosk-lang-{lang}")
-                page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
-                for _ in range(repeat):
-                    case.add(f"kiosk invest, commune -> zones ({lang})", kiosk_invest(page, commune))
-                    case.add(f"kiosk typed plot -> answer and QR ({lang})", kiosk_plot(page))
-                    case.add(f"kiosk contact ({lang})", kiosk_contact(page))
-            # the idle reset: nothing touched, the prompt, then a clean start screen
-            page.tap(".terroffer-kiosk-invest")
-            kiosk_screen(page, "sector")
-            t0 = time.perf_counter()
-            kiosk_screen(page, "idle")
-            prompt = time.perf_counter() - t0
-            page.locator(".terroffer-kiosk-start").wait_for()
-            case.add("kiosk idle: prompt after", prompt)
-            case.add("kiosk idle: start screen after", time.perf_counter() - t0)
-            pid = next(iter(server.kernels().values()), None)
-            if pid is not None:
-                case.memory["kiosk kernel, first visitor"] = rss_mb(pid)
-                for k in range(1, visitors):
-                    # one tab, one visitor after another, as at the booth (the reset brought the
-                    # kiosk back to its own language, French here)
-                    kiosk_invest(page, "Témara")
-                    kiosk_contact(page)
-                    if k % 10 == 0:
-                        kiosk_plot(page)
-                    if k == visitors // 2:
-                        case.memory[f"kiosk kernel, after {k + 1} visitors"] = rss_mb(pid)
-                case.memory[f"kiosk kernel, after {visitors} visitors"] = rss_mb(pid)
-        finally:
-            context.close()
-    case.notes.append(f"idle time set to {KIOSK_IDLE_S} s and the prompt to 20 s for this run")
-    if browser.outside:
-        case.notes.append(f"requests refused off the machine: {browser.outside[:3]}")
-    report(case)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command line: every figure on the sample and (unless ``--quick``) on the synthetic plan."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -799,11 +683,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--large-visits", type=int, default=0, help="the same on the synthetic plan (0)")
     parser.add_argument("--timeout", type=float, default=180.0, help="browser timeout per step, s (180)")
-    parser.add_argument(
-        "--kiosk-visitors", type=int, default=None, help="kiosk visitors in a row (50; quick: 10)"
-    )
-    parser.add_argument("--no-kiosk", action="store_true", help="leave the kiosk out")
-    parser.add_argument("--only-kiosk", action="store_true", help="the kiosk alone")
     args = parser.parse_args(argv)
     repeat = args.repeat or (2 if args.quick else 5)
     visits = args.visits or (5 if args.quick else 20)
@@ -819,9 +698,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     # (title, file, a known point, page loads, visits in a row)
     plans = [("bundled sample", SAMPLE, SAMPLE_POINT, args.loads or (2 if args.quick else 3), visits)]
-    if args.only_kiosk:
-        plans = []
-    elif not args.quick:
+    if not args.quick:
         large = synthetic_file(args.zones, args.seed)
         plans.append((f"synthetic, {args.zones:,} zones", large, None, args.loads or 2, args.large_visits))
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp, sync_playwright() as pw:
@@ -842,10 +719,6 @@ def main(argv: list[str] | None = None) -> int:
                 if browser.outside:
                     case.notes.append(f"requests refused off the machine: {browser.outside[:3]}")
                 report(case)
-            if not args.no_kiosk:
-                progress("kiosk: taps, idle reset, visitors in a row")
-                kiosk_visitors = args.kiosk_visitors or (10 if args.quick else 50)
-                kiosk(browser, Path(tmp), repeat, kiosk_visitors, args.timeout)
         finally:
             browser.browser.close()
     print(f"\nwhole run: {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f}")
