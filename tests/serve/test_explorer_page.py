@@ -22,7 +22,9 @@ WAIT = 120_000
 
 
 def wait_for_map(page) -> None:  # type: ignore[no-untyped-def]
-    page.locator(".terroffer-app").wait_for(timeout=WAIT)
+    # The fourth visit in a row may find the pool empty and wait for a kernel to start: on a
+    # loaded 2-core machine that alone has taken over two minutes.
+    page.locator(".terroffer-app").wait_for(timeout=3 * WAIT)
     # the zone tiles, cut by the serve process, drawn by the page
     page.locator(".terroffer-map canvas.leaflet-tile-loaded").first.wait_for(timeout=WAIT)
 
