@@ -78,16 +78,22 @@ def voila(notebook: Path, plan: Path | None = None) -> Iterator[str]:
 
 @contextmanager
 def browser_page(
-    offline: bool = True, viewport: dict[str, int] | None = None
+    offline: bool = True, viewport: dict[str, int] | None = None, **options: object
 ) -> Iterator[tuple[object, list[str]]]:
-    """A Chromium page; with ``offline`` every request off the machine is blocked and recorded."""
+    """A Chromium page; with ``offline`` every request off the machine is blocked and recorded.
+
+    ``options`` go to Playwright's ``new_page`` (``has_touch=True`` for a touch screen).
+    """
     from playwright.sync_api import sync_playwright
 
     outside: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(
-            viewport=viewport or {"width": 1280, "height": 900}, accept_downloads=True, is_mobile=False
+            viewport=viewport or {"width": 1280, "height": 900},
+            accept_downloads=True,
+            is_mobile=False,
+            **options,
         )
 
         def guard(route) -> None:  # type: ignore[no-untyped-def]

@@ -19,11 +19,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, screenshot_dir
+from tests.browser import CHROMIUM, browser_page, require_chromium, screenshot_dir
 from tests.serve.conftest import Server, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -61,32 +60,8 @@ def kiosk_server() -> Iterator[Server]:
 @contextmanager
 def touch_page(width: int = 1920, height: int = 1080) -> Iterator[tuple[object, list[str]]]:
     """A touch-screen Chromium page; every request off the machine is blocked and recorded."""
-    from playwright.sync_api import sync_playwright
-
-    outside: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            has_touch=True,
-            is_mobile=False,
-            viewport={"width": width, "height": height},
-            accept_downloads=True,
-        )
-        page = context.new_page()
-
-        def guard(route) -> None:  # type: ignore[no-untyped-def]
-            host = urlparse(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", guard)
-        try:
-            yield page, outside
-        finally:
-            browser.close()
+    with browser_page(offline=True, viewport={"width": width, "height": height}, has_touch=True) as found:
+        yield found
 
 
 def screen(page, name: str):  # type: ignore[no-untyped-def]
