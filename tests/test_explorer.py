@@ -229,3 +229,38 @@ def test_widget_state_of_the_sample_is_small() -> None:
     Explorer(terroffer.load_plan(), lang="fr", tile_url=fake_tiles)
     state = json.dumps(widgets.Widget.get_manager_state(drop_defaults=True))
     assert len(state.encode()) < 3_000_000
+
+
+def test_preheated_kernel_is_told_by_voila_environment() -> None:
+    from terroffer.app.explorer import preheated
+
+    assert preheated({"VOILA_PREHEAT": "True"})
+    assert not preheated({"VOILA_PREHEAT": "False"})
+    assert not preheated({})
+
+
+def test_cold_kernel_shows_the_page_before_making_its_first_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A visitor is waiting for a kernel started for them: the note (1 s of fonts and PDF code) is
+    # made on the event loop after the notebook has shown the page, not before.
+    import asyncio
+
+    from terroffer.app import explorer
+
+    made: list[str] = []
+    monkeypatch.setattr(explorer, "_warm_note", lambda plan: made.append("note"))
+    monkeypatch.setattr(explorer, "NOTE_DEFER_S", 0.01)
+    plan = tiny_plan()
+
+    async def kernel() -> list[str]:
+        explorer.warm_up(plan, note=False)
+        before = list(made)
+        await asyncio.sleep(0.2)
+        return before
+
+    assert asyncio.run(kernel()) == []
+    assert made == ["note"]
+    # preheated (or no event loop to defer to): made at once
+    explorer.warm_up(plan, note=True)
+    assert made == ["note", "note"]
+    explorer.warm_up(plan, note=False)
+    assert made == ["note", "note", "note"]

@@ -20,11 +20,22 @@ from typing import Any
 
 from terroffer.reference import LANGUAGES, translate
 
-__all__ = ["ServeSettings", "TerrofferVoila", "loading_texts", "main", "pinned_settings", "voila_argv"]
+__all__ = [
+    "FRONT_ENDS",
+    "ServeSettings",
+    "TerrofferVoila",
+    "loading_texts",
+    "main",
+    "pinned_settings",
+    "voila_argv",
+]
 
 #: A regular expression no path matches: ``/voila/files/`` serves nothing at all (Voilà's default
 #: serves any picture below the folder it was started in).
 NOTHING = "(?!)"
+
+#: The JupyterLab extensions whose front ends the page loads: the widgets and the map widget.
+FRONT_ENDS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "jupyter-leaflet")
 
 #: Options an operator may tune (``terroffer serve`` reads them from the environment), with sane
 #: defaults for a booth laptop: one warm kernel, a visitor's kernel freed after 10 idle minutes.
@@ -83,6 +94,9 @@ def pinned_settings(notebook: str | os.PathLike[str], settings: ServeSettings) -
         "VoilaConfiguration.allow_template_override": "NO",
         "VoilaConfiguration.allow_theme_override": "NO",
         "VoilaConfiguration.file_allowlist": [NOTHING],
+        # the page loads the front ends of these JupyterLab extensions and of no other that happens
+        # to be installed beside them: fewer scripts before the map, none an operator did not choose
+        "VoilaConfiguration.extension_allowlist": list(FRONT_ENDS),
         "VoilaConfiguration.preheat_kernel": True,
         "VoilaConfiguration.default_pool_size": settings.pool_size,
         "VoilaConfiguration.progressive_rendering": False,

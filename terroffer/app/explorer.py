@@ -41,7 +41,7 @@ from terroffer.model import Plan
 from terroffer.reference import FAMILIES, OFFERED_SECTORS, SECTORS, USES, name_of, normalize_key, translate
 from terroffer.selection import OFFER_STATUSES, SEARCH_STATUSES, STATUSES
 
-__all__ = ["STATUS_CHOICES", "Explorer", "warm_up"]
+__all__ = ["NOTE_DEFER_S", "STATUS_CHOICES", "Explorer", "preheated", "release_memory", "warm_up"]
 
 #: The plan-status choices of the filter bar: what the offer counts (default), plus drafts, all.
 STATUS_CHOICES: dict[str, tuple[str, ...]] = {
@@ -63,30 +63,81 @@ def _default_tile_url() -> Callable[..., str]:
     return tile_url
 
 
-def warm_up(plan: Plan) -> None:
+#: Seconds after a cold kernel has run the notebook before it makes its first note (see :func:`warm_up`):
+#: long enough for the page to have asked for its widgets, which the note would hold up by 1 s.
+NOTE_DEFER_S = 6.0
+
+
+def warm_up(plan: Plan, *, note: bool | None = None) -> None:
     """Do ahead of the visitor what their first answers need.
 
-    The plan's index, the default list, the widget modules, and one note (fonts, shaping and
-    PDF code loaded).
+    The plan's index, the default list, the offer and the widget modules; then one note (fonts,
+    shaping and PDF code loaded), so that the first look-up costs what every other one costs.
 
-    A preheated kernel calls it while it waits for its visitor, so the first tap costs what
-    every other tap costs.
+    A preheated kernel (Voilà's pool) calls it while it waits for its visitor: everything is done
+    at once. A kernel started for a visitor who is already waiting (no pool, or the pool empty)
+    must show the page first: there the note is made ``NOTE_DEFER_S`` after the page, on the
+    kernel's event loop, while the visitor looks at the map. ``note`` forces one or the other.
     """
     import ipywidgets  # noqa: F401
 
     from terroffer.app.map import preload
     from terroffer.app.tiles import plan_key
     from terroffer.index import plan_index
-    from terroffer.render.note import note_pdf
 
     preload()
     plan_index(plan)
     plan_key(plan)  # the tiles' URL names the plan: 0.8 s on a 100,000-zone plan, paid here
     ZoneFilter().results(plan, limit=RESULT_ROWS)
     offer(plan)
+    if note is None:
+        note = preheated()
+    if note or not _later(NOTE_DEFER_S, lambda: _warm_note(plan)):
+        _warm_note(plan)
+    release_memory()
+
+
+def preheated(env: Any = None) -> bool:
+    """Whether this kernel is one of Voilà's preheated pool, waiting for a visitor."""
+    import os
+
+    return str((os.environ if env is None else env).get("VOILA_PREHEAT", "")).lower() == "true"
+
+
+def _later(delay_s: float, call: Callable[[], None]) -> bool:
+    """Run ``call`` on this kernel's running event loop in ``delay_s``; False where there is none."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    loop.call_later(delay_s, call)
+    return True
+
+
+def _warm_note(plan: Plan) -> None:
+    from terroffer.render.note import note_pdf
+
     if len(plan.zones):
         point = plan.zones.geometry.iloc[0].representative_point()
         note_pdf(lookup(plan, point), plan, lang="ar")
+    release_memory()
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc only; elsewhere nothing).
+
+    Loading a plan and making a note free tens of megabytes that glibc keeps for later: in a
+    server holding one kernel per visitor, that is memory nobody uses.
+    """
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
+        ctypes.CDLL(None).malloc_trim(0)  # the process's own symbols: glibc's, on Linux
 
 
 class Explorer:

@@ -46,3 +46,18 @@ def test_no_file_of_the_machine_is_served(server):
 def test_the_leaflet_map_stays_left_to_right(server):
     html, _, _ = server.page()
     assert ".leaflet-container, .terroffer-map { direction: ltr; }" in html
+
+
+def test_the_page_loads_only_the_widget_front_ends(server):
+    # jupyterlab_pygments is installed beside them (jupyterlab needs it): the page must not load it
+    import json
+    import re
+
+    from terroffer.app._voila_config import FRONT_ENDS
+
+    html, _, _ = server.page()
+    found = re.search(r'<script id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.S)
+    config = json.loads(found.group(1))
+    loaded = {extension["name"] for extension in config["federated_extensions"]}
+    assert loaded == {"@jupyter-widgets/jupyterlab-manager", "jupyter-leaflet"} | (loaded & set(FRONT_ENDS))
+    assert "jupyterlab_pygments" not in loaded and "jupyterlab_pygments" not in html
