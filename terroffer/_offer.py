@@ -33,7 +33,7 @@ from terroffer.selection import (
     zone_statuses,
 )
 
-__all__ = ["OFFER_COLUMNS", "SEARCH_COLUMNS", "offer", "search"]
+__all__ = ["OFFER_COLUMNS", "SEARCH_COLUMNS", "offer", "search", "zone_reserved_area"]
 
 OFFER_COLUMNS = (
     "commune",
@@ -83,8 +83,7 @@ def _zone_table(plan: Plan) -> pd.DataFrame:
     table = table.merge(rules, on=["plan_id", "zone_code"], how="left", sort=False)
     # the capacity rule works on the net area (docs/data-model.md), as the look-up and the search
     # do: the roads and public sites reserved across a zone are not the owners' to build on
-    idx = plan_index(plan)
-    reserved = _reserved_area(idx, np.arange(len(zones)))
+    reserved = zone_reserved_area(plan)
     table["net_m2"] = np.maximum(table["area_m2"].to_numpy() - reserved, 0.0)
     built = capacity(
         table["net_m2"].to_numpy(),
@@ -259,7 +258,7 @@ def search(
     keys = list(zip(zones["plan_id"].astype(str), zones["zone_code"].astype(str), strict=True))
     hit = np.array([k in allowed for k in keys], dtype=bool) & keep
     ids = np.flatnonzero(hit)
-    reserved = _reserved_area(idx, ids)
+    reserved = _reserved_of(plan, ids)
     statuses_of = zone_statuses(plan)
     communes_by_code = {
         str(c): (fr, ar)
@@ -355,6 +354,34 @@ def _floors_fit(allowed: int | None, needed: int | None, at_most: int | None) ->
     if needed is not None and allowed is not None and allowed < needed:
         return False
     return at_most is None or (allowed is not None and allowed <= at_most)
+
+
+#: The key under which a plan keeps each zone's reserved area (m²), in ``plan.zones`` order. The
+#: store's loader fills it from the GeoPackage when the geometry is the one it was computed from.
+RESERVED_KEY = "reserved_m2"
+
+
+def zone_reserved_area(plan: Plan) -> np.ndarray:
+    """Each zone's area covered by reservations (m², their union), in ``plan.zones`` order.
+
+    Worked out once per plan and kept with it (``plan.invalidate()`` forgets it); a plan loaded
+    from its canonical GeoPackage reads it from there when both layers' geometry is unchanged.
+    """
+    cached = plan._cache.get(RESERVED_KEY)
+    if cached is not None and len(cached) == len(plan.zones):
+        return cached
+    out = _reserved_area(plan_index(plan), np.arange(len(plan.zones)))
+    out.flags.writeable = False
+    plan._cache[RESERVED_KEY] = out
+    return out
+
+
+def _reserved_of(plan: Plan, ids: np.ndarray) -> np.ndarray:
+    """The reserved area of zones ``ids``: from the plan's array when known, else for those zones only."""
+    cached = plan._cache.get(RESERVED_KEY)
+    if cached is not None and len(cached) == len(plan.zones):
+        return cached[ids]
+    return _reserved_area(plan_index(plan), ids)
 
 
 def _reserved_area(idx, ids: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]

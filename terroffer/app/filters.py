@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
-from terroffer._offer import SEARCH_COLUMNS, _reserved_area, search
+from terroffer._offer import SEARCH_COLUMNS, _reserved_of, search
 from terroffer.errors import OptionError
 from terroffer.index import plan_in_force, plan_index
 from terroffer.model import Plan
@@ -198,7 +198,7 @@ class ZoneFilter:
             idx = plan_index(plan)
             # The usable area is at most the zone's own: only zones that large need the overlay.
             ids = ids[idx.zone_area[ids] >= self.min_area_m2]
-            usable = idx.zone_area[ids] - _reserved_area(idx, ids)
+            usable = idx.zone_area[ids] - _reserved_of(plan, ids)
             ids = ids[usable >= self.min_area_m2]
         return ids
 
@@ -264,7 +264,7 @@ def search_rows(plan: Plan, ids: np.ndarray) -> pd.DataFrame:
     communes = plan.communes.set_index("code")
     communes = communes[~communes.index.duplicated()]
     area = idx.zone_area[ids]
-    usable = np.maximum(area - _reserved_area(idx, ids), 0.0)
+    usable = np.maximum(area - _reserved_of(plan, ids), 0.0)
     keys = list(zip(zones["plan_id"].astype(str), zones["zone_code"].astype(str), strict=True))
     rules = [idx.rules.get(k) or {} for k in keys]
     pick = lambda name: np.array([r.get(name) for r in rules], dtype=object)  # noqa: E731

@@ -31,6 +31,7 @@ from terroffer.io.encoding import declared_encoding, guess_encoding, normalize_e
 from terroffer.io.geometry import clean_polygons, drop_invalid_coordinates
 from terroffer.io.profiles import detect_profile, get_profile, map_zone_columns
 from terroffer.io.sample import default_plan_path
+from terroffer.io.store import RESERVED_FOR, RESERVED_LAYER, reserved_stamp
 from terroffer.io.territory import check_order, order_readings, swap_xy
 from terroffer.model import (
     PLAN_COLUMNS,
@@ -226,7 +227,7 @@ def _load_store(
     else:
         rules = _read_table(fmt.path, "rules", names)
     plans = _read_table(fmt.path, "plans", names)
-    res, res_verified = None, False
+    res, res_verified, res_digest, res_as_stored = None, False, "", False
     if "reservations" in names:
         res, res_digest = read_layer_with_digest(fmt.path, "reservations")
         res_verified = meta.get("reservations_verified") == res_digest and order != "yx"
@@ -236,6 +237,7 @@ def _load_store(
     if res is not None:
         if res.crs is None:
             res = res.set_crs(raw.crs)
+        res_as_stored = res_verified and res.crs.equals(target)  # checked, and not reprojected
         res, res_repairs = _prepare_polygons(res, target, verified=res_verified)
         repairs += [Problem("reservation_" + p.kind, p.count, p.where) for p in res_repairs]
     if communes is not None:
@@ -266,7 +268,28 @@ def _load_store(
         repairs=repairs,
     )
     _finish(plan)
+    # the reserved areas stored with the plan hold only for the geometry they were worked out on:
+    # both layers' digests as read now, in the CRS the areas are in, every row kept as it was
+    if verified and res_as_stored and raw.crs is not None and raw.crs.equals(target):
+        stamp = reserved_stamp(digest, res_digest, crs_label(target))
+        _use_stored_reserved(plan, fmt.path, names, meta, stamp)
     return plan
+
+
+def _use_stored_reserved(plan: Plan, path: str, names: set[str], meta: dict[str, str], stamp: str) -> None:
+    """Keep the store's reserved area of each zone with ``plan`` when it was computed on this geometry."""
+    from terroffer._offer import RESERVED_KEY
+
+    if meta.get(RESERVED_FOR) != stamp or RESERVED_LAYER not in names:
+        return
+    table = pyogrio.read_dataframe(path, layer=RESERVED_LAYER, read_geometry=False, use_arrow=True)
+    if "reserved_m2" not in table or len(table) != len(plan.zones):
+        return
+    values = pd.to_numeric(table["reserved_m2"], errors="coerce").to_numpy(dtype="float64")
+    if not np.isfinite(values).all() or (values < 0).any():
+        return
+    values.flags.writeable = False
+    plan._cache[RESERVED_KEY] = values
 
 
 def _swapped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
