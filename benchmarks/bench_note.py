@@ -1,7 +1,7 @@
 """How long a planning information note takes to build, against a plain matplotlib page.
 
 The note (``terroffer.render.note.note_pdf``) shapes Arabic with HarfBuzz, lays out tables
-with fpdf2, draws a map with matplotlib and embeds a subset of the bundled font. The
+with fpdf2, draws its map as SVG (from shapely) and embeds a subset of the bundled font. The
 baseline is the least a PDF note can cost with the tools already in the package: one
 matplotlib A4 figure holding the same map and the same facts as plain text, saved as PDF
 (no shaping, no tables). Both are timed in the same run, on the same plot of the bundled
@@ -23,7 +23,7 @@ import shapely
 
 import terroffer
 from terroffer import lookup, note_html, note_pdf
-from terroffer.render.note import note_text, plot_map_png
+from terroffer.render.note import note_text, plot_map_svg
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "zoning" / "skhirat-temara.gpkg"
@@ -39,7 +39,10 @@ def baseline_pdf(result, plan) -> bytes:
     fig.text(0.07, 0.95, text.title, fontsize=16, weight="bold")
     fig.text(0.07, 0.93, text.subtitle, fontsize=9)
     ax = fig.add_axes((0.07, 0.52, 0.38, 0.38))
-    ax.imshow(_png_array(plot_map_png(result, plan)))
+    around = result.plot.geometry.buffer(60).envelope  # the note's map, drawn the plain geopandas way
+    plan.zones.clip(around).plot(ax=ax, column="family", edgecolor="white", linewidth=0.5)
+    plan.reservations.clip(around).plot(ax=ax, facecolor="none", edgecolor="grey", hatch="////")
+    ax.plot(*result.plot.geometry.exterior.xy, color="black", linewidth=2)
     ax.set_axis_off()
     y = 0.88
     for label, value, _ in text.facts:
@@ -54,12 +57,6 @@ def baseline_pdf(result, plan) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="pdf")
     return buf.getvalue()
-
-
-def _png_array(png: bytes):
-    from matplotlib.image import imread
-
-    return imread(io.BytesIO(png), format="png")
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
@@ -97,7 +94,7 @@ def main() -> None:
         "note_pdf ar": lambda: note_pdf(result, plan, lang="ar", today=TODAY),
         "note_pdf both (side by side)": lambda: note_pdf(result, plan, lang="both", today=TODAY),
         "note_html both": lambda: note_html(result, plan, lang="both", today=TODAY),
-        "map alone (plot_map_png)": lambda: plot_map_png(result, plan),
+        "map alone (plot_map_svg)": lambda: plot_map_svg(result, plan),
     }
     for name, fn in cases.items():
         median, best = timed(fn, args.repeat)

@@ -200,7 +200,8 @@ def test_html_note_has_the_figures_the_disclaimer_and_no_url(result, plan, lang)
     assert html.escape(translate("note.illustrative_data", lang)) in page
     assert note_reference(result, TODAY) in page
     assert "http://" not in page and "https://" not in page
-    assert "data:font/woff;base64," in page and "data:image/png;base64," in page
+    assert "data:font/woff;base64," in page and "data:image/" not in page  # the map is inline SVG
+    assert re.search(r'<figure><svg [^>]*class="plot-map"[^>]*role="img">', page)
     direction = "rtl" if lang == "ar" else "ltr"
     assert f'<html lang="{lang}" dir="{direction}">' in page
     assert f'<article class="note" lang="{lang}" dir="{direction}">' in page
@@ -336,7 +337,13 @@ def test_html_note_opens_offline_in_chromium_right_to_left(result, plan, tmp_pat
         assert page.evaluate(
             "[...document.fonts].some(f => f.family.includes('Note Sans') && f.status == 'loaded')"
         )
-        assert page.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+        map_svg = page.locator("figure svg.plot-map")
+        assert map_svg.evaluate("s => s.getBoundingClientRect().width") == 300  # the CSS's width
+        # the map reads left to right in the Arabic page: its scale bar is not mirrored
+        assert map_svg.evaluate("s => getComputedStyle(s).direction") == "ltr"
+        assert map_svg.evaluate("s => getComputedStyle(s.querySelector('text')).fontFamily").startswith(
+            '"Note Sans"'
+        )
         assert page.get_by_text("المساحة الصافية").count() >= 1
         page.screenshot(path=str(shots / "note-ar.png"), full_page=True)
         assert outside == [], f"requests left the machine: {outside[:5]}"

@@ -54,7 +54,7 @@ def test_public_names_are_where_they_were():
         "note_text",
         "note_reference",
         "partial_capacity",
-        "plot_map_png",
+        "plot_map_svg",
         "qr_svg",
         "NoteText",
         "contacts",

@@ -1,12 +1,11 @@
 """Lay the planning information note out as HTML: the web side of :mod:`~terroffer.render.note`.
 
 Everything here is layout: the words arrive already written (:class:`NoteText`), the map
-as PNG bytes and the QR code as SVG; the page needs nothing from the network.
+and the QR code as SVG, inline; the page needs nothing from the network.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Mapping, Sequence
 
@@ -40,8 +39,9 @@ h1{font-size:24px;margin:2px 0 0;line-height:1.2}
 h2{font-size:15px;color:%(accent)s;margin:18px 0 6px;padding-bottom:2px;border-bottom:1px solid %(rule)s}
 .plot{display:grid;grid-template-columns:300px minmax(0,1fr);gap:18px;align-items:start}
 figure{margin:0}
-figure img{width:100%%;max-width:300px;height:auto;aspect-ratio:1;display:block;
-  border:1px solid %(furniture_edge)s}
+figure svg{width:100%%;max-width:300px;height:auto;aspect-ratio:1;display:block;
+  border:1px solid %(furniture_edge)s;direction:ltr;unicode-bidi:isolate}
+.plot-map text{font-family:"Note Sans",sans-serif}
 figcaption{font-size:10.5px;color:%(muted)s;margin-top:4px}
 table{border-collapse:collapse;width:100%%;font-size:12px}
 th,td{padding:4px 6px;text-align:start;vertical-align:top;border-bottom:1px solid %(rule)s}
@@ -115,7 +115,22 @@ def _html_table(table: Table, css_class: str = "") -> str:
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _html_note(text: NoteText, map_uri: str, qr: str) -> str:
+#: The SVG namespace, which an ``<svg>`` inline in HTML has without saying it.
+_SVG_NS = ' xmlns="http://www.w3.org/2000/svg"'
+
+
+def _titled(svg: str, title: str) -> str:
+    """The map inline, with its accessible name: ``role="img"`` and a ``<title>`` first in it.
+
+    The map is written by :func:`~terroffer.render._plot_map.plot_map_svg`, whose root tag
+    holds no ``>`` in its attributes, so the first ``>`` closes it. Its namespace goes: the
+    HTML parser gives it, and the page then names no URL at all.
+    """
+    head, close, rest = svg.partition(">")
+    return f'{head.replace(_SVG_NS, "")} role="img"{close}<title>{_esc(title)}</title>{rest}'
+
+
+def _html_note(text: NoteText, map_svg: str, qr: str) -> str:
     alerts = "".join(f'<p class="alert {a.level}" role="alert">{_esc(a.text)}</p>' for a in text.alerts)
     facts = "".join(
         f'<tr class="{status}"><th colspan="2">{_esc(k)}</th></tr>'
@@ -149,7 +164,7 @@ def _html_note(text: NoteText, map_uri: str, qr: str) -> str:
 <div class="qr-box">{qr}<span>{_esc(text.qr_caption)}</span></div></header>
 {alerts}
 <h2>{_esc(text.plot_heading)}</h2>
-<div class="plot"><figure><img src="{map_uri}" alt="{_esc(text.map_caption)}" width="300" height="300">
+<div class="plot"><figure>{_titled(map_svg, text.map_caption)}
 <figcaption>{_esc(text.map_caption)}</figcaption></figure>
 <table class="facts"><tbody>{facts}</tbody></table></div>
 <h2>{_esc(text.plans_heading)}</h2>{plans}
@@ -165,14 +180,16 @@ def _html_note(text: NoteText, map_uri: str, qr: str) -> str:
 
 
 def render_note_html(
-    texts: Sequence[NoteText], *, map_png: bytes, qr: str, title: str, palette: Mapping[str, str]
+    texts: Sequence[NoteText], *, maps: Sequence[str], qr: str, title: str, palette: Mapping[str, str]
 ) -> str:
-    """One HTML document of the note in one language, or two side by side (French first)."""
-    map_uri = "data:image/png;base64," + base64.b64encode(map_png).decode("ascii")
+    """One HTML document of the note in one language, or two side by side (French first).
+
+    ``maps`` holds the plot's map (an SVG document) for each text, in the same order.
+    """
     css = _CSS % {"regular": font_woff_base64("Regular"), "bold": font_woff_base64("Bold"), **palette}
     first = texts[0]
     doc_lang, doc_dir = (first.lang, first.direction) if len(texts) == 1 else ("fr", "ltr")
-    body = "\n".join(_html_note(t, map_uri, qr) for t in texts)
+    body = "\n".join(_html_note(t, m, qr) for t, m in zip(texts, maps, strict=True))
     return f"""<!DOCTYPE html>
 <html lang="{doc_lang}" dir="{doc_dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 
+from terroffer.render.fonts import FONT_FAMILY
+
 if TYPE_CHECKING:
     from terroffer.render._note_text import NoteText, Table
 
@@ -29,7 +31,8 @@ MARGIN = 14.0
 TOP = 11.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 BOTTOM = 15.0
-FONT = "note"
+#: The family the fonts are registered under: the map's SVG names it in its ``font-family``.
+FONT = FONT_FAMILY
 LINE = 0.42  # line height per point of font size, in mm: about 1.2 × the size
 MAP_MM = 76.0
 QR_MM = 24.0
@@ -410,7 +413,7 @@ def _shaping(pdf: _NotePDF, text: NoteText) -> None:
         pdf.set_text_shaping(False)
 
 
-def _page(pdf: _NotePDF, text: NoteText, map_png: bytes, qr: Sequence[Sequence[bool]]) -> None:
+def _page(pdf: _NotePDF, text: NoteText, map_svg: str, qr: Sequence[Sequence[bool]]) -> None:
     """One note in the current column, from the top of a page (a new one unless side by side)."""
     pdf.note = text
     _shaping(pdf, text)
@@ -427,7 +430,8 @@ def _page(pdf: _NotePDF, text: NoteText, map_png: bytes, qr: Sequence[Sequence[b
     stacked = pdf.cw < 2 * pdf.map_mm
     _heading(pdf, text.plot_heading, keep=pdf.map_mm + 12)
     y = pdf.y + 1
-    pdf.image(io.BytesIO(map_png), x=pdf.x_of(0, pdf.map_mm), y=y, w=pdf.map_mm, h=pdf.map_mm)
+    # vector, with its text in the note's own font: sharp at any zoom, and its labels searchable
+    pdf.image(io.BytesIO(map_svg.encode()), x=pdf.x_of(0, pdf.map_mm), y=y, w=pdf.map_mm, h=pdf.map_mm)
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
     pdf.rect(pdf.x_of(0, pdf.map_mm), y, pdf.map_mm, pdf.map_mm)
@@ -465,7 +469,7 @@ def _page(pdf: _NotePDF, text: NoteText, map_png: bytes, qr: Sequence[Sequence[b
 
 
 def _side_by_side(
-    pdf: _NotePDF, texts: Sequence[NoteText], map_png: bytes, qr: Sequence[Sequence[bool]]
+    pdf: _NotePDF, texts: Sequence[NoteText], maps: Sequence[str], qr: Sequence[Sequence[bool]]
 ) -> None:
     """The notes in columns of one page, the first language's column at the left."""
     width = (CONTENT_W - COLUMN_GAP) / len(texts)
@@ -475,9 +479,9 @@ def _side_by_side(
     pdf.map_mm = min(pdf.map_mm, width * 0.55)
     pdf.qr_mm = QR_MM * 0.75
     pdf.add_page()
-    for t, (left, w) in zip(texts, columns, strict=True):
+    for t, map_svg, (left, w) in zip(texts, maps, columns, strict=True):
         pdf.left, pdf.cw = left, w
-        _page(pdf, t, map_png, qr)
+        _page(pdf, t, map_svg, qr)
     pages = pdf.pages_count
     pdf.set_text_shaping(True)  # the footers hold Arabic
     for n in range(1, pages + 1):
@@ -498,7 +502,7 @@ def _side_by_side(
 def render_note_pdf(
     texts: Sequence[NoteText],
     *,
-    map_png: bytes,
+    maps: Sequence[str],
     qr: Sequence[Sequence[bool]],
     fonts: Mapping[str, Path],
     title: str,
@@ -511,8 +515,9 @@ def render_note_pdf(
     ----------
     texts
         The note in each language, in page order.
-    map_png
-        The plot's map.
+    maps
+        The plot's map for each text, in the same order: SVG documents whose ``font-family``
+        names :data:`FONT` (the family ``fonts`` are registered under).
     qr
         The QR code's modules (rows of dark / light), without quiet zone.
     fonts
@@ -533,9 +538,9 @@ def render_note_pdf(
         pdf.set_creator("terroffer")
         pdf.set_creation_date(dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC))
         if len(texts) > 1:
-            _side_by_side(pdf, texts, map_png, qr)
+            _side_by_side(pdf, texts, maps, qr)
         else:
-            _page(pdf, texts[0], map_png, qr)
+            _page(pdf, texts[0], maps[0], qr)
         if pdf.pages_count == 1:  # the note on one page: done
             break
     return bytes(pdf.output())

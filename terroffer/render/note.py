@@ -13,7 +13,7 @@ its result:
 - :func:`note_reference` gives the note's stable reference number, also in its QR code.
 
 Each part lives in a private module of its own, re-exported here: the words
-(``_note_text``), the small map (``_plot_map``), the QR code (``_qr``), the contacts
+(``_note_text``), the small map (``_plot_map``, SVG), the QR code (``_qr``), the contacts
 (``_contacts``), the HTML layout (``_note_html``) and the PDF layout (``_pdf``); the two
 layouts read a :class:`NoteText` and import nothing from this module. Colours come from
 :mod:`terroffer.render.style`, fonts from :mod:`terroffer.render.fonts`.
@@ -38,7 +38,7 @@ from terroffer.render._note_text import (
     note_text,
     partial_capacity,
 )
-from terroffer.render._plot_map import plot_map_png
+from terroffer.render._plot_map import plot_map_svg
 from terroffer.render._qr import qr_matrix, qr_svg
 from terroffer.render.style import colour
 
@@ -55,7 +55,7 @@ __all__ = [
     "note_reference",
     "note_text",
     "partial_capacity",
-    "plot_map_png",
+    "plot_map_svg",
     "qr_matrix",
     "qr_svg",
 ]
@@ -95,6 +95,11 @@ def _languages(lang: str) -> tuple[str, ...]:
     return ("fr", "ar") if lang == "both" else (lang,)
 
 
+def _maps(result: Lookup, plan: Plan, langs: tuple[str, ...]) -> list[str]:
+    """The plot's map in each language (its scale bar is written in the note's language)."""
+    return [plot_map_svg(result, plan, lang=one) for one in langs]
+
+
 def note_html(
     result: Lookup,
     plan: Plan,
@@ -122,7 +127,7 @@ def note_html(
     Returns
     -------
     str
-        An HTML document that needs nothing from the network: the font, the map (PNG) and
+        An HTML document that needs nothing from the network: the font, the map (SVG) and
         the QR code are inline.
     """
     from terroffer.render._note_html import render_note_html
@@ -133,7 +138,7 @@ def note_html(
     texts = [note_text(result, plan, one, reference=reference, today=today) for one in langs]
     return render_note_html(
         texts,
-        map_png=plot_map_png(result, plan),
+        maps=_maps(result, plan, langs),
         qr=qr_svg(reference),
         title=f"{texts[0].title} {reference}",
         palette=DOCUMENT_COLOURS,
@@ -175,7 +180,7 @@ def note_pdf(
     texts = [note_text(result, plan, one, reference=reference, today=today) for one in langs]
     data = render_note_pdf(
         texts,
-        map_png=plot_map_png(result, plan),
+        maps=_maps(result, plan, langs),
         qr=qr_matrix(reference),
         fonts={"": font_path("Regular"), "B": font_path("Bold")},
         title=f"{texts[0].title} {reference}",
