@@ -148,6 +148,28 @@ def test_a_sector_absent_from_a_commune_says_so(kiosk):
     assert "Aucune zone" in kiosk.results_title.value
 
 
+def printed_page(kiosk: Kiosk) -> str:
+    """The page the Print link hands to the page's script: its ``data-terroffer-print``, decoded."""
+    import base64
+    import re
+
+    (data,) = re.findall(r'data-terroffer-print="([A-Za-z0-9+/=]+)"', kiosk.print_link.value)
+    return base64.b64decode(data).decode("utf-8")
+
+
+def test_print_carries_the_note_page_in_the_visitors_language(kiosk):
+    kiosk.set_language("ar")
+    kiosk.own_plot()
+    kiosk.enter_corners(CORNERS)
+    kiosk.finish_plot()
+    printed = printed_page(kiosk)
+    assert printed.startswith("<!DOCTYPE html>")
+    assert 'dir="rtl"' in printed and kiosk.reference in printed
+    assert translate("note.title", "ar") in printed
+    assert translate("kiosk.print", "ar") in kiosk.print_link.value
+    assert translate("kiosk.save_pdf", "ar") in kiosk.pdf_link.value
+
+
 def test_the_keypad_enters_four_corners_and_gives_the_hand_computed_answer(kiosk):
     tap(kiosk.choose_plot)
     assert kiosk.screen == "keypad"
@@ -172,7 +194,10 @@ def test_the_keypad_enters_four_corners_and_gives_the_hand_computed_answer(kiosk
     assert words.area(2_800, "fr").replace("\u2066", "") in kiosk.qr_text
     assert words.area(1_680, "fr") in kiosk.qr_text
     assert "<svg" in kiosk.qr.value and "terroffer-kiosk-qr-code" in kiosk.qr.value
-    assert "application/pdf;base64," in kiosk.print_link.value
+    assert "application/pdf;base64," in kiosk.pdf_link.value
+    # Print carries the note's own page, which names the plot's reference and its net area
+    printed = printed_page(kiosk)
+    assert kiosk.reference in printed and words.area(2_800, "fr") in printed
     tap(kiosk.back)
     assert kiosk.screen == "keypad"
 
@@ -260,7 +285,7 @@ def test_idle_after_an_answer_forgets_the_plot_and_its_note(kiosk, clock):
     clock.advance(90 + 30)
     assert kiosk.screen == "start"
     assert kiosk.inputs() == {}
-    assert kiosk.qr.value == kiosk.answer.value == kiosk.print_link.value == ""
+    assert kiosk.qr.value == kiosk.answer.value == kiosk.print_link.value == kiosk.pdf_link.value == ""
 
 
 def test_every_touch_restarts_the_idle_time_and_the_prompt_can_be_answered(kiosk, clock):
@@ -278,6 +303,24 @@ def test_every_touch_restarts_the_idle_time_and_the_prompt_can_be_answered(kiosk
     assert kiosk.screen == "commune" and kiosk.sector is not None
     clock.advance(89)
     assert kiosk.screen == "commune"
+
+
+def test_the_pages_activity_report_restarts_the_idle_time(kiosk, clock):
+    """A scroll or a pinch sends no widget message: the page clicks the hidden activity button."""
+    assert kiosk.activity in kiosk.widget.children and kiosk.activity.layout.display == "none"
+    assert "terroffer-kiosk-activity" in classes(kiosk.activity)
+    kiosk.activity.click()  # on the start screen: still no timer, nothing to forget
+    assert clock.pending == []
+    kiosk.invest()
+    clock.advance(80)
+    kiosk.activity.click()  # a visitor scrolling the sector list, 80 s after the last tap
+    clock.advance(80)
+    assert kiosk.screen == "sector"  # 160 s after the tap, 80 s after the scroll
+    clock.advance(10)
+    assert kiosk.screen == "idle"  # 90 s after the scroll
+    kiosk.activity.click()  # the prompt wants an answer, not a scroll
+    clock.advance(30)
+    assert kiosk.screen == "start"
 
 
 def test_no_timer_runs_on_the_start_screen(kiosk, clock):

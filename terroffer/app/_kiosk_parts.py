@@ -6,6 +6,7 @@ each piece alone.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from terroffer import words
-from terroffer.render.style import colour
+from terroffer.render.style import colour, text_direction
 
 __all__ = [
     "KIOSK_CSS",
@@ -22,6 +23,7 @@ __all__ = [
     "KioskSettings",
     "Keypad",
     "note_summary",
+    "print_link",
     "qr_svg",
 ]
 
@@ -227,6 +229,20 @@ def qr_svg(text: str, size_px: int = 440) -> str:
     from terroffer.render._qr import qr_svg as svg
 
     return svg(text, size_px, error="l", utf8=True, css="terroffer-kiosk-qr-code", crisp=True)
+
+
+def print_link(page: str, label: str, lang: str) -> str:
+    """The kiosk's *Print* link: ``page`` (the note's HTML) rides in its ``data-terroffer-print``.
+
+    The page template's script catches a tap on it, writes the page into a hidden frame and
+    prints that frame (with Chromium's ``--kiosk-printing``, to the default printer, no
+    dialog). Base64 of the UTF-8 page, so that no quote or ampersand of it needs escaping.
+    """
+    data = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    return (
+        f'<div class="terroffer-download" dir="{text_direction(lang)}"><a class="terroffer-kiosk-print-link" '
+        f'href="#" role="button" data-terroffer-print="{data}">{html.escape(label)}</a></div>'
+    )
 
 
 def corner_lines(keypad: Keypad, lang: str, corner_label: Callable[[int], str]) -> str:

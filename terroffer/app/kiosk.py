@@ -15,9 +15,14 @@ the language and three big choices) a visitor goes
 Every screen but the start has a back and a home button. After ``TERROFFER_KIOSK_IDLE``
 seconds without a touch (90 by default) a "still there?" prompt stays ``TERROFFER_KIOSK_PROMPT``
 seconds (30, never under 20); without an answer the kiosk returns to its start screen with
-every input forgotten (:meth:`Kiosk.reset`). The state is plain Python, changed by methods the
-buttons call and tests call directly; the widgets are made once and reused by every visitor,
-so a day of visitors does not grow the kernel.
+every input forgotten (:meth:`Kiosk.reset`). A touch that sends no widget message (a scroll, a
+wheel, a pinch) is reported by the page template's script, which clicks the hidden
+``terroffer-kiosk-activity`` button (:attr:`Kiosk.activity`). *Print* prints the note's HTML page
+from a hidden frame (the template's script again; the page carries the note in the print link's
+``data-terroffer-print``); *Save the PDF* keeps the PDF within reach.
+
+The state is plain Python, changed by methods the buttons call and tests call directly; the
+widgets are made once and reused by every visitor, so a day of visitors does not grow the kernel.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from terroffer.app._kiosk_parts import (
     corner_lines,
     loop_schedule,
     note_summary,
+    print_link,
     qr_svg,
 )
 from terroffer.app.filters import ZoneFilter
@@ -224,8 +230,10 @@ class Kiosk:
         self.qr.add_class("terroffer-kiosk-qr")
         self.print_link = w.HTML()
         self.print_link.add_class("terroffer-kiosk-print")
+        self.pdf_link = w.HTML()
+        self.pdf_link.add_class("terroffer-kiosk-pdf")
 
-        self.note_box = w.VBox([self.qr, self.print_link])
+        self.note_box = w.VBox([self.qr, self.print_link, self.pdf_link])
         self.note_box.add_class("terroffer-kiosk-note")
         self.answer.layout.flex = "1 1 480px"
 
@@ -278,7 +286,15 @@ class Kiosk:
             "idle": self._screen("idle", [self.idle_text, self._column([self.stay, self.restart])]),
         }
         self.body = w.VBox([self.screens["start"]], layout={"width": "100%"})
-        self.widget = w.VBox([self.css, self.bar, self.banner, self.body], layout={"width": "100%"})
+        # A scroll, a wheel or a pinch sends no widget message: the page's script reports them
+        # by clicking this hidden button (a click works on a hidden element), at most once every
+        # few seconds, so that a visitor reading a long list is not asked "still there?".
+        self.activity = w.Button(layout={"display": "none"})
+        self.activity.add_class("terroffer-kiosk-activity")
+        self.activity.on_click(lambda _: self._touched())
+        self.widget = w.VBox(
+            [self.css, self.bar, self.banner, self.body, self.activity], layout={"width": "100%"}
+        )
         self.widget.add_class("terroffer-app")
         self.widget.add_class("terroffer-kiosk")
         self._relabel()
@@ -648,23 +664,26 @@ class Kiosk:
             f"<p>{html.escape(_t('reference', lang, ref=self.reference))}</p>",
             lang,
         )
-        self.print_link.value = ""
+        self.print_link.value = self.pdf_link.value = ""
         if pdf:
             self._show_print()
 
     def _show_print(self) -> None:
-        from terroffer.render.note import note_pdf
+        from terroffer.render.note import note_html, note_pdf
 
         result, lang = self.result, self.lang
         assert result is not None and self.reference is not None
+        # Print first (what a visitor taps), then the PDF (Arabic shaping makes it the slower)
+        page = note_html(result, self.plan, lang=lang, reference=self.reference)
+        self.print_link.value = print_link(page, _t("print", lang), lang)
         pdf = note_pdf(result, self.plan, lang=lang, reference=self.reference)
-        self.print_link.value = download_link(
+        self.pdf_link.value = download_link(
             pdf,
             f"terroffer-{self.reference}.pdf",
             "application/pdf",
-            _t("print", lang),
+            _t("save_pdf", lang),
             lang,
-            css="terroffer-kiosk-print-link",
+            css="terroffer-kiosk-pdf-link",
         )
 
     def contact(self) -> None:
@@ -704,7 +723,8 @@ class Kiosk:
         self.result = None
         self.reference = None
         self.qr_text = self.message = ""
-        self.rules.value = self.answer.value = self.qr.value = self.print_link.value = ""
+        self.rules.value = self.answer.value = self.qr.value = ""
+        self.print_link.value = self.pdf_link.value = ""
         old = list(self.result_buttons.children)
         self.result_buttons.children = []
         _close(old)

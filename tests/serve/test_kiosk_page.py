@@ -183,7 +183,7 @@ def test_every_path_by_taps_alone(kiosk_server, tmp_path, lang):
         # the 20 m x 20 m square's 400 m², written as the note writes it, without bidirectional marks
         assert re.sub("[\u200e\u200f\u2066-\u2069]", "", words.area(400.0, lang)) in decoded
         assert (
-            page.locator("a.terroffer-kiosk-print-link")
+            page.locator("a.terroffer-kiosk-pdf-link")
             .get_attribute("href")
             .startswith("data:application/pdf;base64,")
         )
@@ -276,3 +276,101 @@ def test_the_booths_chromium_command_line_opens_the_kiosk(kiosk_server, tmp_path
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
     dom = done.stdout.decode("utf-8", "replace")
     assert 'lang="ar"' in dom and "terroffer" in dom
+
+
+#: Stubs every frame's print(): records the document it was called on (Playwright runs init
+#: scripts in every frame, the print frame's srcdoc included), instead of a print dialog.
+PRINT_STUB = """
+window.print = function () {
+  var top = window.top;
+  (top.__printed = top.__printed || []).push({
+    framed: window !== top,
+    lang: document.documentElement.lang,
+    dir: document.documentElement.dir,
+    text: document.body ? document.body.innerText : "",
+  });
+};
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_print_prints_the_note_itself(kiosk_server, tmp_path, lang):
+    """Print prints the note's page from a frame, in the visitor's language; the PDF stays saveable."""
+    from terroffer.reference import translate
+
+    shots = screenshot_dir(tmp_path)
+    with touch_page() as (page, outside):
+        page.add_init_script(PRINT_STUB)
+        page.goto(kiosk_server.url + f"?lang={lang}", timeout=WAIT)
+        page.locator(".terroffer-kiosk-start").wait_for(timeout=WAIT)
+        page.tap(".terroffer-kiosk-plot")
+        screen(page, "keypad")
+        type_corners(page)
+        page.locator(".terroffer-kiosk-corners li:nth-child(4)").wait_for(timeout=WAIT)
+        page.tap(".terroffer-kiosk-finish")
+        answer = screen(page, "answer")
+        reference = page.locator(".terroffer-kiosk-qr p").last.inner_text().split()[-1].strip("\u2066\u2069")
+        printing = answer.locator("a.terroffer-kiosk-print-link")
+        printing.wait_for(timeout=WAIT)
+        assert printing.inner_text() == translate("kiosk.print", lang)
+        box = printing.bounding_box()
+        assert box["width"] >= 48 and box["height"] >= 48, box
+        assert answer.locator("a.terroffer-kiosk-pdf-link").get_attribute("download").endswith(".pdf")
+        photograph(page, shots, lang, "11-answer-print")
+        printing.tap()
+        page.wait_for_function("(window.__printed || []).length > 0", timeout=30_000)
+        printed = page.evaluate("window.__printed")
+        assert len(printed) == 1 and printed[0]["framed"]  # the note's frame, not the kiosk's page
+        assert printed[0]["lang"] == lang and printed[0]["dir"] == ("rtl" if lang == "ar" else "ltr")
+        text = printed[0]["text"]
+        assert reference.startswith("TO-") and reference in text
+        assert translate("note.title", lang) in text
+        # the look-up's zone D of Témara, named in the printed note
+        assert re.search(r"(?<![A-Za-z])D(?![A-Za-z])", text)
+        assert ("تمارة" if lang == "ar" else "Témara") in text
+        assert page.url.startswith(kiosk_server.url)  # the kiosk page stayed: nothing was downloaded
+        assert outside == []
+
+
+def test_scrolling_keeps_the_visitor_and_stopping_brings_the_prompt(kiosk_server):
+    """Scrolls and wheels send no widget message: the page reports them, so no prompt while they last."""
+    with touch_page(1080, 1920) as (page, outside):
+        page.goto(kiosk_server.url + "?lang=fr", timeout=WAIT)
+        page.locator(".terroffer-kiosk-start").wait_for(timeout=WAIT)
+        page.tap(".terroffer-kiosk-invest")
+        screen(page, "sector")
+        page.tap(".terroffer-kiosk-sector-housing")
+        screen(page, "commune")
+        page.tap(".terroffer-kiosk-commune-all")
+        screen(page, "results").locator(".terroffer-kiosk-result").first.wait_for(timeout=WAIT)
+        page.locator(".terroffer-kiosk-result").first.tap()
+        rules = screen(page, "zone")
+        rules.locator(".terroffer-rules h3").first.wait_for(timeout=WAIT)
+        # the last tap starts the idle time; scroll on, past twice the idle time, with no tap
+        cdp = page.context.new_cdp_session(page)
+        box = rules.bounding_box()
+        x, y = 540, min(900, box["y"] + 200)
+        started = time.monotonic()
+        k = 0
+        while time.monotonic() - started < 2 * IDLE_S + 4:
+            if k % 2:
+                page.mouse.move(x, y)
+                page.mouse.wheel(0, 300 if k % 4 == 1 else -300)
+            else:  # a finger's swipe, as the touch screen sends it
+                cdp.send(
+                    "Input.synthesizeScrollGesture",
+                    {"x": x, "y": y, "yDistance": -200 if k % 4 == 0 else 200, "gestureSourceType": "touch"},
+                )
+            assert page.locator(".terroffer-kiosk-screen-idle").count() == 0, f"prompt after {k} scrolls"
+            k += 1
+            page.wait_for_timeout(700)
+        assert page.locator(".terroffer-kiosk-screen-zone").is_visible()
+        # hands off: the prompt comes once the idle time has passed since the last scroll
+        stopped = time.monotonic()
+        screen(page, "idle").wait_for(timeout=(IDLE_S + 15) * 1000)
+        waited = time.monotonic() - stopped
+        # the page reports at most every 3 s, and once more after the last scroll of a burst
+        assert IDLE_S - 1 <= waited <= IDLE_S + 3 + 5, waited
+        page.tap(".terroffer-kiosk-stay")
+        screen(page, "zone")
+        assert outside == []
