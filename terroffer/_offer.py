@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ import shapely
 
 from terroffer.capacity import capacity
 from terroffer.errors import OptionError
-from terroffer.index import plan_in_force, plan_index
+from terroffer.index import plan_in_force, plan_index, zone_rule_positions
 from terroffer.model import Plan
 from terroffer.reference import BUILDABLE_SECTORS
 from terroffer.selection import (
@@ -246,62 +247,68 @@ def search(
     code = resolve_use(use)
     keep = select_zones(plan, statuses=statuses, communes=communes, sectors=sectors)
     idx = plan_index(plan)
-    allowed: dict[tuple[str, str], bool] = {}
-    for key, rule in idx.rules.items():
+    rule_keys, rule_at = zone_rule_positions(plan)
+    # One verdict per rule (-1 no, 0 allowed, 1 on condition), and a last -1 for zones without
+    # rules (position -1): a zone's verdict is then an array look-up, not 100,000 dict look-ups.
+    verdict = np.full(len(rule_keys) + 1, -1, dtype=np.int8)
+    for j, key in enumerate(rule_keys):
+        rule = idx.rules[key]
         if code in (rule.get("allowed_uses") or ()):
-            allowed[key] = False
+            answer = 0
         elif include_conditional and code in (rule.get("conditional_uses") or ()):
-            allowed[key] = True
-        if key in allowed and not _floors_fit(rule.get("max_floors"), floors, max_floors):
-            del allowed[key]
-    zones = plan.zones
-    keys = list(zip(zones["plan_id"].astype(str), zones["zone_code"].astype(str), strict=True))
-    hit = np.array([k in allowed for k in keys], dtype=bool) & keep
-    ids = np.flatnonzero(hit)
+            answer = 1
+        else:
+            continue
+        if _floors_fit(rule.get("max_floors"), floors, max_floors):
+            verdict[j] = answer
+    zone_verdict = verdict[rule_at]
+    ids = np.flatnonzero((zone_verdict >= 0) & keep)
     reserved = _reserved_of(plan, ids)
-    statuses_of = zone_statuses(plan)
+    zones = plan.zones.take(ids)
+    plan_ids = zones["plan_id"].astype(str).to_numpy(dtype=object).tolist()
+    rules = [idx.rules[rule_keys[j]] for j in rule_at[ids]]
+    infos = [idx.plans.get(p, {}) for p in plan_ids]
     communes_by_code = {
         str(c): (fr, ar)
         for c, fr, ar in zip(
             plan.communes["code"], plan.communes["name_fr"], plan.communes["name_ar"], strict=True
         )
     }
-    rows = []
-    for zid, res_m2 in zip(ids, reserved, strict=True):
-        key = keys[zid]
-        rule = idx.rules[key]
-        info = idx.plans.get(key[0], {})
-        area = float(idx.zone_area[zid])
-        commune = zones["commune"].iat[zid]
-        commune_fr, commune_ar = communes_by_code.get(str(commune), (None, None))
-        rows.append(
-            {
-                "zone_id": int(zid),
-                "zone_code": key[1],
-                "family": zones["family"].iat[zid],
-                "sector": zones["sector"].iat[zid],
-                "commune": commune,
-                "commune_fr": commune_fr,
-                "commune_ar": commune_ar,
-                "label_fr": zones["label_fr"].iat[zid],
-                "label_ar": zones["label_ar"].iat[zid],
-                "plan_id": key[0],
-                "plan_name_fr": info.get("name_fr"),
-                "plan_name_ar": info.get("name_ar"),
-                "plan_status": statuses_of[zid],
-                "in_force": plan_in_force(info),
-                "conditional": allowed[key],
-                "area_m2": area,
-                "reserved_m2": res_m2,
-                "usable_area_m2": max(area - res_m2, 0.0),
-                "cos": rule.get("cos"),
-                "ces": rule.get("ces"),
-                "max_floors": rule.get("max_floors"),
-                "max_height_m": rule.get("max_height_m"),
-                "min_lot_m2": rule.get("min_lot_m2"),
-            }
-        )
-    out = pd.DataFrame(rows, columns=[c for c in SEARCH_COLUMNS if c != "max_floor_area_m2"])
+    commune = zones["commune"].to_numpy(dtype=object).tolist()
+    names = [communes_by_code.get(str(c), (None, None)) for c in commune]
+    area = idx.zone_area[ids]
+
+    def text(col: str) -> list[Any]:
+        return zones[col].to_numpy(dtype=object).tolist()
+
+    def of_rules(name: str) -> list[Any]:
+        return [rule.get(name) for rule in rules]
+
+    columns = {
+        "zone_id": ids.tolist(),
+        "zone_code": zones["zone_code"].astype(str).to_numpy(dtype=object).tolist(),
+        "family": text("family"),
+        "sector": text("sector"),
+        "commune": commune,
+        "commune_fr": [n[0] for n in names],
+        "commune_ar": [n[1] for n in names],
+        "label_fr": text("label_fr"),
+        "label_ar": text("label_ar"),
+        "plan_id": plan_ids,
+        "plan_name_fr": [info.get("name_fr") for info in infos],
+        "plan_name_ar": [info.get("name_ar") for info in infos],
+        "plan_status": zone_statuses(plan)[ids].tolist(),
+        "in_force": [plan_in_force(info) for info in infos],
+        "conditional": (zone_verdict[ids] == 1).tolist(),
+        "area_m2": area.tolist(),
+        "reserved_m2": reserved.tolist(),
+        "usable_area_m2": np.maximum(area - reserved, 0.0).tolist(),
+        **{name: of_rules(name) for name in ("cos", "ces", "max_floors", "max_height_m", "min_lot_m2")},
+    }
+    # no row: the empty frame's columns as they have always been (object, not inferred from [])
+    out = pd.DataFrame(
+        columns if len(ids) else [], columns=[c for c in SEARCH_COLUMNS if c != "max_floor_area_m2"]
+    )
     built = capacity(
         out["usable_area_m2"].to_numpy(dtype="float64"),
         out["cos"].to_numpy(dtype=object),

@@ -17,7 +17,7 @@ import shapely
 
 from terroffer.model import Plan, _plain
 
-__all__ = ["PlanIndex", "plan_index"]
+__all__ = ["PlanIndex", "plan_index", "zone_rule_positions"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,31 @@ def plan_index(plan: Plan) -> PlanIndex:
     )
     plan._cache["index"] = index
     return index
+
+
+def zone_rule_positions(plan: Plan) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The keys of the plan's rules, and the position in them of each zone's own (-1: no rules).
+
+    The keys are those of :attr:`PlanIndex.rules`, in its order; built on first use. What a
+    question asks of every zone's rules (does it allow a hotel? how many floors?) then
+    costs one pass over the rules and one array look-up, not a dictionary look-up per zone.
+    """
+    cached = plan._cache.get("zone_rule_positions")
+    if cached is not None:
+        return cached
+    keys = list(plan_index(plan).rules)
+    position = {key: i for i, key in enumerate(keys)}
+    zones = plan.zones
+    # the keys the offer and the search have always built, so that all questions find the same rules
+    pairs = zip(
+        zones["plan_id"].astype(str).to_numpy(dtype=object),
+        zones["zone_code"].astype(str).to_numpy(dtype=object),
+        strict=True,
+    )
+    at = np.fromiter((position.get(k, -1) for k in pairs), dtype=np.int64, count=len(zones))
+    at.flags.writeable = False
+    plan._cache["zone_rule_positions"] = (keys, at)
+    return keys, at
 
 
 def plan_in_force(info: dict[str, Any] | None, today: dt.date | None = None) -> bool:

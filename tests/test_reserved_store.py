@@ -169,3 +169,25 @@ def test_a_plan_from_another_format_works_it_out(tmp_path) -> None:
     back = terroffer.load_plan(tmp_path / "zones.geojson")
     assert "reserved_m2" not in back._cache
     assert np.all(zone_reserved_area(back) == 0.0)  # a lone zones layer has no reservations
+
+
+def test_each_zone_finds_its_rules_by_position() -> None:
+    from terroffer.index import plan_index, zone_rule_positions
+
+    plan = two_zone_plan()
+    plan.zones.loc[1, "zone_code"] = "NONE"  # a code the rules do not have
+    plan.invalidate()
+    keys, at = zone_rule_positions(plan)
+    assert keys == list(plan_index(plan).rules) == [("PA-T", "A"), ("PA-T", "B")]
+    assert at.tolist() == [0, -1]
+    assert terroffer.search(plan, use="villa")["zone_code"].tolist() == ["A"]  # B's rules are not NONE's
+
+
+def test_max_floors_keeps_zones_that_allow_at_most_that() -> None:
+    from terroffer.app.filters import ZoneFilter
+
+    plan = two_zone_plan()
+    plan.rules.loc[plan.rules["zone_code"] == "B", "max_floors"] = 4
+    plan.invalidate()
+    assert ZoneFilter.make(plan, max_floors=2).results(plan)["zone_code"].tolist() == ["A"]
+    assert sorted(ZoneFilter.make(plan, max_floors=4).results(plan)["zone_code"]) == ["A", "B"]

@@ -20,7 +20,7 @@ import pandas as pd
 
 from terroffer._offer import SEARCH_COLUMNS, _reserved_of, search
 from terroffer.errors import OptionError
-from terroffer.index import plan_in_force, plan_index
+from terroffer.index import plan_in_force, plan_index, zone_rule_positions
 from terroffer.model import Plan
 from terroffer.selection import (
     OFFER_STATUSES,
@@ -204,11 +204,17 @@ class ZoneFilter:
 
     def _floors(self, plan: Plan) -> np.ndarray:
         """Each zone's allowed floors, +inf where its rules do not say."""
+        cached = plan._cache.get("zone_max_floors")
+        if cached is not None:
+            return cached
         idx = plan_index(plan)
-        zones = plan.zones
-        keys = zip(zones["plan_id"].astype(str), zones["zone_code"].astype(str), strict=True)
-        floors = [(idx.rules.get(k) or {}).get("max_floors") for k in keys]
-        return np.array([np.inf if f is None else float(f) for f in floors])
+        keys, at = zone_rule_positions(plan)
+        # one value per rule, and +inf last for the zones without rules (position -1)
+        per_rule = [idx.rules[k].get("max_floors") for k in keys]
+        floors = np.array([np.inf if f is None else float(f) for f in [*per_rule, None]])[at]
+        floors.flags.writeable = False
+        plan._cache["zone_max_floors"] = floors
+        return floors
 
     def _search(self, plan: Plan, limit: int | None = None) -> pd.DataFrame:
         assert self.use is not None
