@@ -3,17 +3,23 @@
 Runs the app of ``notebooks/kiosk.ipynb`` in this process on the bundled sample (or
 ``TERROFFER_PLAN``), calling what each tap calls, as one kiosk tab's kernel would, against the
 naive baseline of the same run: a new app per visitor (what a kiosk that rebuilt its page would
-cost). The page's own tap-to-answer times (websocket and drawing included) are printed by
-``tests/serve/test_kiosk_page.py`` (``pytest -s``).
+cost). Each path is timed in French and in Arabic, with the widget messages it sends (in a
+served kiosk each one is serialised, signed, sent over the websocket and drawn: on a loaded
+machine they cost more than the Python work). ``--profile`` prints cProfile's view of the
+Arabic invest path. The page's own tap-to-answer times (websocket and drawing included) are in
+``benchmarks/bench_dashboard.py --kiosk-only``.
 
-    .venv/bin/python benchmarks/bench_kiosk.py [--visitors 50]
+    .venv/bin/python benchmarks/bench_kiosk.py [--visitors 50] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import io
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -40,9 +46,37 @@ def timed(action: Callable[[], None], repeat: int = 7) -> float:
     return statistics.median(samples)
 
 
+class MessageCount:
+    """Counts the widget messages sent (opens, state updates, closes) while it is entered.
+
+    Outside a kernel a widget's comm is a ``comm.DummyComm`` that sends nothing: its
+    ``publish_msg`` is where a kernel's comm would serialise and send each message.
+    """
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __enter__(self) -> MessageCount:
+        import comm
+
+        self._saved = comm.DummyComm.publish_msg
+
+        def publish(*_: object, **__: object) -> None:
+            self.n += 1
+
+        comm.DummyComm.publish_msg = publish  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        import comm
+
+        comm.DummyComm.publish_msg = self._saved  # type: ignore[method-assign]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--profile", action="store_true", help="cProfile of the Arabic invest path")
     args = parser.parse_args()
 
     from ipywidgets.widgets.widget import _instances
@@ -72,52 +106,68 @@ def main() -> int:
     app._show_print = timed_pdf  # type: ignore[method-assign]
     temara = str(plan.communes.loc[plan.communes["name_fr"] == "Témara", "code"].iloc[0])
 
-    def invest() -> None:
+    times: dict[str, list[float]] = {}
+    messages: dict[str, int] = {}
+
+    def measure(name: str, action: Callable[[], None]) -> None:
+        with MessageCount() as count:
+            start = time.perf_counter()
+            action()
+            times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        messages[name] = count.n
+
+    def start_in(lang: str) -> None:
         app.reset()
+        app.set_language(lang)
+
+    def invest(lang: str) -> None:
+        start_in(lang)
         app.invest()
         app.choose_sector("housing")
-        start = time.perf_counter()
-        app.choose_commune(temara)
-        times["invest: commune -> zones"].append((time.perf_counter() - start) * 1000)
+        measure(f"invest: commune -> zones ({lang})", lambda: app.choose_commune(temara))
 
-    def plot() -> None:
-        app.reset()
+    def plot(lang: str) -> None:
+        start_in(lang)
         app.own_plot()
         app.enter_corners(CORNERS)
-        start = time.perf_counter()
-        app.finish_plot()
-        times["plot: finish -> answer + QR + PDF"].append((time.perf_counter() - start) * 1000)
+        measure(f"plot: finish -> answer, QR, notes ({lang})", app.finish_plot)
 
-    def tap() -> None:
-        app.reset()
+    def tap(lang: str) -> None:
+        start_in(lang)
         app.own_plot()
         app.tap_screen()
-        start = time.perf_counter()
-        app.tap(X, Y)
-        times["map tap -> answer + QR + PDF"].append((time.perf_counter() - start) * 1000)
+        measure(f"map tap -> answer, QR, notes ({lang})", lambda: app.tap(X, Y))
 
-    def contact() -> None:
+    def contact(lang: str) -> None:
+        start_in(lang)
+        measure(f"contact ({lang})", app.contact)
+
+    def language(lang: str) -> None:
         app.reset()
-        start = time.perf_counter()
-        app.contact()
-        times["contact"].append((time.perf_counter() - start) * 1000)
+        measure(f"language button ({lang})", lambda: app.set_language(lang))
 
-    times: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "invest: commune -> zones",
-            "plot: finish -> answer + QR + PDF",
-            "map tap -> answer + QR + PDF",
-            "contact",
-        )
-    }
-    for _ in range(7):
-        for path in (invest, plot, tap, contact):
-            path()
-    print("tap to answer, kernel side (median of 7; target < 500 ms):")
+    for lang in ("fr", "ar"):
+        pdf_ms.clear()
+        for _ in range(7):
+            for path in (invest, plot, tap, contact, language):
+                path(lang)
+        times[f"of which the print page and PDF ({lang})"] = list(pdf_ms)
+    print("tap to answer, kernel side (median of 7; target < 500 ms), and the widget messages sent:")
     for name, samples in times.items():
-        print(f"  {name:36s} {statistics.median(samples):7.1f} ms")
-    print(f"  {'of which the PDF, after the answer':36s} {statistics.median(pdf_ms):7.1f} ms")
+        sent = f"{messages[name]:5d} messages" if name in messages else ""
+        print(f"  {name:44s} {statistics.median(samples):7.1f} ms {sent}")
+
+    if args.profile:
+        start_in("ar")
+        app.invest()
+        app.choose_sector("housing")
+        profile = cProfile.Profile()
+        profile.enable()
+        app.choose_commune(temara)
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+        print("\ncProfile, the Arabic invest path (choose_commune):\n" + out.getvalue())
 
     def whole_visit() -> None:
         app.own_plot()

@@ -389,6 +389,28 @@ def test_fifty_visitors_leave_no_widgets_behind(plan, clock):
     assert len(_instances) == before
 
 
+def test_an_invest_tap_and_a_language_switch_make_no_new_widgets(kiosk):
+    """Every widget message is one more for the page to draw: the kiosk relabels, it does not rebuild."""
+    from ipywidgets.widgets.widget import _instances
+
+    kiosk.invest()
+    kiosk.choose_sector("industry")
+    sectors, communes = list(kiosk.sector_buttons.children), list(kiosk.commune_buttons.children)
+    kiosk.choose_commune(None)
+    listed = list(kiosk.result_buttons.children)
+    made = len(_instances)
+    kiosk.reset()
+    kiosk.set_language("ar")
+    kiosk.invest()
+    kiosk.choose_sector("industry")
+    kiosk.choose_commune("C1")
+    assert list(kiosk.sector_buttons.children) == sectors and list(kiosk.commune_buttons.children) == communes
+    assert [b.description for b in communes] == [translate("kiosk.all_communes", "ar"), "تمارة"]
+    assert list(kiosk.result_buttons.children) == listed  # I1, the tiny plan's one industry zone
+    assert "I1" in listed[0].description and "هكتار" in listed[0].description
+    assert len(_instances) == made  # (the map's labels are made anew, and the old ones closed)
+
+
 def test_serve_kiosk_and_the_kiosk_flag_serve_the_kiosk_notebook(monkeypatch, capsys):
     import terroffer.app.serve as serve_module
     from terroffer.cli import main

@@ -84,14 +84,6 @@ def warm_up(plan: Plan) -> None:
     qr_svg("terroffer")
 
 
-def _close(buttons: list[Any]) -> None:
-    """Close buttons and their layout and style: a closed button alone leaves those two behind."""
-    for button in buttons:
-        button.layout.close()
-        button.style.close()
-        button.close()
-
-
 def _t(key: str, lang: str, **params: Any) -> str:
     return translate(f"kiosk.{key}", lang, **params)
 
@@ -168,6 +160,7 @@ class Kiosk:
         self.bar.add_class("terroffer-kiosk-bar")
 
         # start: the language, then the three choices
+        self._sectors: list[str] = []
         self.start_title = w.HTML()
         self.languages = [
             self._button(f"terroffer-kiosk-lang-{code}", self._choose_lang(code))
@@ -193,6 +186,14 @@ class Kiosk:
         self.result_buttons = w.VBox([])
         self.result_buttons.add_class("terroffer-kiosk-column")
         self.result_buttons.add_class("terroffer-kiosk-results")
+        # The short list's buttons are made once and relabelled for each visitor: a button made
+        # per result is 3 widgets opened, and 3 closed, each time (40 messages a tap, not 10).
+        self._listed: list[int] = []
+        self.result_pool = [
+            self._button("terroffer-kiosk-result", self._result(slot)) for slot in range(SHORT_LIST)
+        ]
+        for button in self.result_pool:
+            button.layout.width = "100%"
         self.rules = w.HTML()
         self.rules.add_class("terroffer-rules")
 
@@ -398,15 +399,17 @@ class Kiosk:
             self._show_answer()
 
     def _fill_sectors(self) -> None:
-        present = set(self.plan.zones["sector"].dropna())
-        old = list(self.sector_buttons.children)
-        buttons = []
-        for sector in [s for s in OFFERED_SECTORS if s in present]:
-            button = self._button(f"terroffer-kiosk-sector-{sector}", self._sector(sector), "choice")
+        # Made once, relabelled on a language change: new buttons for each switch (and back, at
+        # each reset) were some 200 widget messages, for the kernel to send and the page to draw.
+        if not self._sectors:
+            present = set(self.plan.zones["sector"].dropna())
+            self._sectors = [s for s in OFFERED_SECTORS if s in present]
+            self.sector_buttons.children = [
+                self._button(f"terroffer-kiosk-sector-{sector}", self._sector(sector), "choice")
+                for sector in self._sectors
+            ]
+        for sector, button in zip(self._sectors, self.sector_buttons.children, strict=True):
             button.description = name_of(SECTORS, sector, self.lang)
-            buttons.append(button)
-        self.sector_buttons.children = buttons
-        _close(old)  # a language change makes new buttons: the old ones must not linger
 
     def _sector(self, sector: str) -> Callable[[], None]:
         return lambda: self.choose_sector(sector)
@@ -415,18 +418,18 @@ class Kiosk:
         return lambda: self.choose_commune(code)
 
     def _fill_communes(self) -> None:
-        communes = self.plan.communes.sort_values("name_fr")
+        communes = self.plan.communes.sort_values("name_fr")  # one order in every language
+        if not self.commune_buttons.children:
+            everywhere = self._button("terroffer-kiosk-commune-all", self._commune(None))
+            self.commune_buttons.children = [everywhere] + [
+                self._button("terroffer-kiosk-commune-button", self._commune(str(code)))
+                for code in communes["code"]
+            ]
         col = "name_ar" if self.lang == "ar" else "name_fr"
-        old = list(self.commune_buttons.children)
-        everywhere = self._button("terroffer-kiosk-commune-all", self._commune(None))
+        everywhere, *buttons = self.commune_buttons.children
         everywhere.description = _t("all_communes", self.lang)
-        buttons = [everywhere]
-        for code, name, fallback in zip(communes["code"], communes[col], communes["name_fr"], strict=True):
-            button = self._button("terroffer-kiosk-commune-button", self._commune(str(code)))
+        for button, name, fallback in zip(buttons, communes[col], communes["name_fr"], strict=True):
             button.description = str(name if isinstance(name, str) and name else fallback)
-            buttons.append(button)
-        self.commune_buttons.children = buttons
-        _close(old)
 
     def _contact_html(self) -> str:
         lang = self.lang
@@ -538,18 +541,14 @@ class Kiosk:
         key = "results_heading" if self.total else "results_none"
         sector = name_of(SECTORS, self.sector, lang) if self.sector else ""
         self.results_title.value = self._heading(_t(key, lang, n=self.total, sector=sector))
-        old = list(self.result_buttons.children)
-        buttons = []
-        for row in self.results.itertuples():
-            button = self._button("terroffer-kiosk-result", self._result(int(row.zone_id)))
+        rows = list(self.results.itertuples())[:SHORT_LIST]
+        self._listed = [int(row.zone_id) for row in rows]
+        for button, row in zip(self.result_pool, rows, strict=False):
             button.description = _panels.result_label(row, lang)
-            button.layout.width = "100%"
-            buttons.append(button)
-        self.result_buttons.children = buttons
-        _close(old)
+        self.result_buttons.children = self.result_pool[: len(rows)]
 
-    def _result(self, zone_id: int) -> Callable[[], None]:
-        return lambda: self.select_result(zone_id)
+    def _result(self, slot: int) -> Callable[[], None]:
+        return lambda: self.select_result(self._listed[slot])
 
     def select_result(self, zone_id: int) -> None:
         """A zone of the short list: its rules on a screen of their own."""
@@ -725,9 +724,10 @@ class Kiosk:
         self.qr_text = self.message = ""
         self.rules.value = self.answer.value = self.qr.value = ""
         self.print_link.value = self.pdf_link.value = ""
-        old = list(self.result_buttons.children)
         self.result_buttons.children = []
-        _close(old)
+        self._listed = []
+        for button in self.result_pool:
+            button.description = ""  # the last visitor's list, gone with the rest
         self.map.show_zone(None)
         self.map.show_plot(None)
         self.map.reset_view()
