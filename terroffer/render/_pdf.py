@@ -430,7 +430,8 @@ def _page(pdf: _NotePDF, text: NoteText, map_svg: str, qr: Sequence[Sequence[boo
     stacked = pdf.cw < 2 * pdf.map_mm
     _heading(pdf, text.plot_heading, keep=pdf.map_mm + 12)
     y = pdf.y + 1
-    # vector, with its text in the note's own font: sharp at any zoom, and its labels searchable
+    # vector, with its text in the note's own font: sharp at any zoom, and its labels searchable.
+    # No alt_text: fpdf2 would tag the map alone, and a reader of a tagged PDF skips what is untagged
     pdf.image(io.BytesIO(map_svg.encode()), x=pdf.x_of(0, pdf.map_mm), y=y, w=pdf.map_mm, h=pdf.map_mm)
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)

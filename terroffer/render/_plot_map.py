@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -57,13 +58,21 @@ def _nice_length(target: float) -> float:
     return max(m * exp for m in (1, 2, 5) if m * exp <= target)
 
 
+@lru_cache(maxsize=4)
+def _transformers(crs: Any) -> tuple[Any, Any]:
+    """The plan's grid to longitude and latitude, and back: made once per CRS (a few ms each)."""
+    from pyproj import Transformer
+
+    return (
+        Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+        Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+    )
+
+
 def _convergence_deg(plan: Plan, x: float, y: float) -> float:
     """Angle from grid north to true north at (x, y), in degrees (Lambert grids turn a little)."""
     try:
-        from pyproj import Transformer
-
-        to_geo = Transformer.from_crs(plan.crs, "EPSG:4326", always_xy=True)
-        to_grid = Transformer.from_crs("EPSG:4326", plan.crs, always_xy=True)
+        to_geo, to_grid = _transformers(plan.crs)
         lon, lat = to_geo.transform(x, y)
         x2, y2 = to_grid.transform(lon, lat + 0.01)
         return math.degrees(math.atan2(x2 - x, y2 - y))
