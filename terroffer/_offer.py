@@ -377,7 +377,8 @@ def zone_reserved_area(plan: Plan) -> np.ndarray:
     cached = plan._cache.get(RESERVED_KEY)
     if cached is not None and len(cached) == len(plan.zones):
         return cached
-    out = _reserved_area(plan_index(plan), np.arange(len(plan.zones)))
+    idx = plan_index(plan)
+    out = _reserved_area(idx.zone_geoms, idx.reservation_geoms, idx.reservation_tree)
     out.flags.writeable = False
     plan._cache[RESERVED_KEY] = out
     return out
@@ -388,24 +389,28 @@ def _reserved_of(plan: Plan, ids: np.ndarray) -> np.ndarray:
     cached = plan._cache.get(RESERVED_KEY)
     if cached is not None and len(cached) == len(plan.zones):
         return cached[ids]
-    return _reserved_area(plan_index(plan), ids)
+    idx = plan_index(plan)
+    return _reserved_area(idx.zone_geoms[ids], idx.reservation_geoms, idx.reservation_tree)
 
 
-def _reserved_area(idx, ids: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Area of each zone in ``ids`` covered by reservations (their union, so overlaps count once)."""
-    out = np.zeros(len(ids))
-    if not len(ids) or not len(idx.reservation_geoms):
+def _reserved_area(
+    zone_geoms: np.ndarray, reservation_geoms: np.ndarray, reservation_tree: shapely.STRtree | None = None
+) -> np.ndarray:
+    """Area of each zone covered by reservations (their union, so overlaps count once)."""
+    out = np.zeros(len(zone_geoms))
+    if not len(zone_geoms) or not len(reservation_geoms):
         return out
-    zone_pos, res_pos = idx.reservation_tree.query(idx.zone_geoms[ids], predicate="intersects")
+    tree = shapely.STRtree(reservation_geoms) if reservation_tree is None else reservation_tree
+    zone_pos, res_pos = tree.query(zone_geoms, predicate="intersects")
     if not len(zone_pos):
         return out
     # The offer asks this of every zone of a plan. Most zones meet one reservation or none:
     # their areas come from one vectorised GEOS call; only zones that several reservations
     # cross need the union, so that where those overlap the land counts once.
-    counts = np.bincount(zone_pos, minlength=len(ids))
+    counts = np.bincount(zone_pos, minlength=len(zone_geoms))
     single = counts[zone_pos] == 1
     zs, rs = zone_pos[single], res_pos[single]
-    out[zs] = shapely.area(shapely.intersection(idx.zone_geoms[ids[zs]], idx.reservation_geoms[rs]))
+    out[zs] = shapely.area(shapely.intersection(zone_geoms[zs], reservation_geoms[rs]))
     zone_pos, res_pos = zone_pos[~single], res_pos[~single]
     if not len(zone_pos):
         return out
@@ -413,7 +418,7 @@ def _reserved_area(idx, ids: np.ndarray) -> np.ndarray:  # type: ignore[no-untyp
     zone_pos, res_pos = zone_pos[order], res_pos[order]
     starts = np.flatnonzero(np.r_[True, zone_pos[1:] != zone_pos[:-1]])
     for i, group in zip(zone_pos[starts], np.split(res_pos, starts[1:]), strict=True):
-        parts = idx.reservation_geoms[group]
-        covered = shapely.intersection(idx.zone_geoms[ids[i]], shapely.union_all(parts))
+        parts = reservation_geoms[group]
+        covered = shapely.intersection(zone_geoms[i], shapely.union_all(parts))
         out[i] = shapely.area(covered)
     return out

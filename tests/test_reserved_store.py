@@ -113,6 +113,16 @@ def test_write_stores_each_zones_reserved_area(tmp_path) -> None:
     assert RESERVED_FOR in set(meta["key"])
 
 
+def test_write_works_out_the_areas_of_the_geometry_it_writes(tmp_path) -> None:
+    plan = two_zone_plan()
+    zone_reserved_area(plan)  # kept with the plan ...
+    # ... then A is cut to its lower half in place, without plan.invalidate(): the road (y=45..55)
+    # crosses only y=45..50 of it, 100 × 5 m; the store must say so, not repeat the plan's 1,000
+    plan.zones.geometry.array[0] = rect(0, 0, 100, 50)
+    path = write_plan(plan, tmp_path / "plan.gpkg")
+    assert stored_reserved(path) == pytest.approx([500.0, SCHOOL_AND_MARKET_M2])
+
+
 def test_a_store_round_trip_gives_the_same_offer(tmp_path) -> None:
     plan = two_zone_plan()
     path = write_plan(plan, tmp_path / "plan.gpkg")

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -127,13 +128,19 @@ def _reserved_table(plan: Plan, digests: dict[str, str]) -> tuple[str, pd.DataFr
     keeps every row in this order, and the digests say whether the geometry is still this one.
     Without reservations there is nothing to store: the area is 0 and costs nothing.
     """
-    from terroffer._offer import zone_reserved_area
+    from terroffer._offer import _reserved_area
     from terroffer.io.crs import crs_label
 
     if len(plan.reservations) == 0 or not {"zones_verified", "reservations_verified"} <= set(digests):
         return None
     stamp = reserved_stamp(digests["zones_verified"], digests["reservations_verified"], crs_label(plan.crs))
-    return stamp, pd.DataFrame({"reserved_m2": zone_reserved_area(plan).astype("float64")})
+    # From the geometry written, not from what the plan keeps: a plan edited in place without
+    # plan.invalidate() would otherwise store stale areas under the new geometry's digests.
+    reserved = _reserved_area(
+        np.asarray(plan.zones.geometry.array, dtype=object),
+        np.asarray(plan.reservations.geometry.array, dtype=object),
+    )
+    return stamp, pd.DataFrame({"reserved_m2": reserved})
 
 
 def write_plan(plan: Plan, path: str | os.PathLike[str], *, wait_s: float = LOCK_WAIT_S) -> Path:
