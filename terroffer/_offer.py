@@ -140,9 +140,11 @@ def offer(
     """
     zones = _zone_table(plan)
     keep = select_zones(plan, statuses=statuses, communes=communes, sectors=sectors, families=families)
-    groups = zones[keep].groupby(["commune", "sector", "family"], observed=True, sort=True)
+    # only the columns summed: the zone table's text columns would make the selection 4 times dearer
+    summed = ["commune", "sector", "family", "area_m2", "floor_m2", "capacity_unknown", "status_unknown"]
+    groups = zones[summed][keep].groupby(["commune", "sector", "family"], observed=True, sort=True)
     grouped = groups.agg(
-        zones=("zone_code", "size"),
+        zones=("area_m2", "size"),
         area_m2=("area_m2", "sum"),
         zones_capacity_unknown=("capacity_unknown", "sum"),
         zones_status_unknown=("status_unknown", "sum"),

@@ -9,6 +9,7 @@ the map and the list can never disagree. Pure computation: no widget, no renderi
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -248,16 +249,27 @@ class ZoneFilter:
             return out
         ids = self._ids(plan)
         idx = plan_index(plan)
-        zones = plan.zones
-        in_force_of = {pid: plan_in_force(info) for pid, info in idx.plans.items()}
-        plan_ids = zones["plan_id"].to_numpy(dtype=object)[ids]
-        in_force = np.array([in_force_of.get(p, False) for p in plan_ids], dtype=bool)
+        in_force = _zone_in_force(plan)[ids]
         # Rank on the zone's own area; the usable area is worked out for the rows shown only.
         order = np.lexsort((-idx.zone_area[ids], ~in_force))
         shown = ids[order] if limit is None else ids[order][:limit]
         found = search_rows(plan, shown)
         found.attrs["total"] = len(ids)
         return found
+
+
+def _zone_in_force(plan: Plan) -> np.ndarray:
+    """Whether each zone's plan is in force today, kept with the plan for the day."""
+    today = dt.date.today()
+    key = ("zone_in_force", today)
+    cached = plan._cache.get(key)
+    if cached is None:
+        in_force_of = {pid: plan_in_force(info, today) for pid, info in plan_index(plan).plans.items()}
+        plan_ids = plan.zones["plan_id"].to_numpy(dtype=object)
+        cached = np.array([in_force_of.get(p, False) for p in plan_ids], dtype=bool)
+        cached.flags.writeable = False
+        plan._cache[key] = cached
+    return cached
 
 
 def search_rows(plan: Plan, ids: np.ndarray) -> pd.DataFrame:
