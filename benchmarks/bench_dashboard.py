@@ -24,7 +24,13 @@ synthetic plan, and prints, measured in the same run:
   memory after each step (where a kernel's megabytes go);
 - resident memory (``VmRSS``) of one explorer kernel (< 300 MB), of the serve process (which
   holds its own copy of the plan and the tile cache), and the kernels' total after 20 visits
-  whose tabs were closed, polled until only the pool is left (how long that took).
+  whose tabs were closed, polled until only the pool is left (how long that took);
+- the kiosk (``terroffer serve kiosk``, touch on, 1920 x 1080): tap to answer for each path
+  (invest, typed plot, map tap, contact) in French and in Arabic (< 500 ms), in the page's
+  clock; the kernel's memory over 50 visitors in a row on one tab (it must not grow), both
+  on a server whose idle time is 600 s (the "still there?" prompt must not take the screen
+  between two taps of a loaded machine); then the idle reset (prompt, then a clean start
+  screen in the kiosk's own language) on a second server, idle after 10 s.
 
 A kernel counts as ready in the pool when it uses no CPU for a second: Voilà says "filled"
 when the kernel has started, not when it has run the notebook up to ``wait_for_request()``.
@@ -34,6 +40,8 @@ Usage::
     .venv/bin/python benchmarks/bench_dashboard.py            # sample and 100,000 zones
     .venv/bin/python benchmarks/bench_dashboard.py --quick    # sample only, fewer repeats
     .venv/bin/python benchmarks/bench_dashboard.py --visits 10 --large-visits 3
+    .venv/bin/python benchmarks/bench_dashboard.py --kiosk-only   # the kiosk alone (about 8 min)
+    .venv/bin/python benchmarks/bench_dashboard.py --no-kiosk     # the explorer alone
 
 How long it runs is set by kernel starts, not by the timings: every preheated visit waits
 for the pool to be refilled first (on a 2-core machine about 9 s per kernel on the sample,
@@ -47,6 +55,7 @@ Not a test: nothing here asserts a time. The synthetic plan is cached as bench_l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -86,6 +95,7 @@ TARGETS = {
     "click": 0.3,
     "lookup": 1.0,
     "kernel_mb": 300.0,
+    "kiosk": 0.5,
 }
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE_KB = os.sysconf("SC_PAGE_SIZE") / 1024
@@ -251,14 +261,18 @@ class Served:
 
 
 @contextmanager
-def served(notebook: Path, plan: Path, pool: int, log_dir: Path) -> Iterator[Served]:
+def served(
+    notebook: Path, plan: Path, pool: int, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Served]:
     """``terroffer serve NOTEBOOK --plan PLAN`` with ``TERROFFER_POOL_SIZE=pool``, started in its folder.
 
     In the notebook's own folder: the baseline notebook imports ``overview`` from there.
+    ``extra_env`` is added to the server's environment (the kiosk's idle time).
     """
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != "TERROFFER_LANG"}
     env["TERROFFER_POOL_SIZE"] = str(pool)
+    env.update(extra_env or {})
     log = log_dir / f"{notebook.stem}-pool{pool}-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -344,14 +358,16 @@ class Browser:
             if own:
                 context.close()
 
-    def new_context(self, cache: bool = False) -> Any:
+    def new_context(self, cache: bool = False, **options: Any) -> Any:
         """A browser context of its own, offline, with the page-stage recorder.
 
         Playwright turns the HTTP cache off in a context whose requests it routes; with
         ``cache`` the requests that leave the machine are only recorded, not refused, so that
-        the cache works as in a visitor's browser.
+        the cache works as in a visitor's browser. ``options`` go to Playwright's
+        ``new_context`` (the kiosk's booth screen and touch).
         """
-        context = self.browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        options = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True, **options}
+        context = self.browser.new_context(**options)
         if cache:
             context.on("request", lambda request: self._record(request.url))
         else:
@@ -631,7 +647,7 @@ def report(case: Case) -> None:
         median = statistics.median(values)
         print(
             f"  {name:<48}{median:>9.3f}s{min(values):>9.3f}s{len(values):>6}"
-            + verdict(median, targets.get(name))
+            + verdict(median, targets.get(name, TARGETS["kiosk"] if name.startswith("kiosk tap") else None))
         )
     for kind in ("cold", "preheated"):
         ours, base = t.get(f"explorer drawn, {kind}"), t.get(f"overview drawn, {kind}")
@@ -668,6 +684,227 @@ def progress(what: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:5.0f} s] {what}", file=sys.stderr, flush=True)
 
 
+# ----------------------------------------------------------------------------- the kiosk
+
+KIOSK = ROOT / "notebooks" / "kiosk.ipynb"
+#: Idle time of the server the taps and the visitors in a row run on: long, so that the "still
+#: there?" prompt never takes the screen between two taps, however loaded the machine.
+KIOSK_LONG_IDLE_S = 600
+#: Idle time and prompt of the second server, the one the idle reset is measured on.
+KIOSK_IDLE_S, KIOSK_PROMPT_S = 10, 20
+#: Four corners typed on the keypad: a 20 m square around the sample's known point (zone D).
+KIOSK_CORNERS = [
+    (SAMPLE_POINT[0] + dx, SAMPLE_POINT[1] + dy) for dx, dy in ((-10, -10), (10, -10), (10, 10), (-10, 10))
+]
+KIOSK_COMMUNE = {"fr": "Témara", "ar": "تمارة"}
+SHOWN = """(selector) => {
+  const el = document.querySelector(selector + ':not([data-bench-old])');
+  return !!el && el.getBoundingClientRect().height > 0 && performance.now() - window.__benchStart;
+}"""
+
+
+def kiosk_screen(page: Any, name: str) -> Any:
+    """Wait until the kiosk shows screen ``name``; its locator."""
+    found = page.locator(f".terroffer-kiosk-screen-{name}")
+    found.wait_for()
+    return found
+
+
+def kiosk_tap(page: Any, act: Callable[[], None], answer: str) -> float:
+    """Seconds, in the page's clock, from the touch ``act`` makes to the frame that shows ``answer``."""
+    return answer_ms(page, answer, act, SHOWN, answer) / 1000
+
+
+def kiosk_home(page: Any) -> None:
+    page.tap(".terroffer-kiosk-home")
+    page.locator(".terroffer-kiosk-start").wait_for()
+
+
+def kiosk_invest(page: Any, lang: str, rules: bool = False) -> float:
+    """Invest, housing, the commune: seconds from the commune's tap to the short list; home."""
+    page.tap(".terroffer-kiosk-invest")
+    kiosk_screen(page, "sector")
+    page.tap(".terroffer-kiosk-sector-housing")
+    kiosk_screen(page, "commune")
+    button = f".terroffer-kiosk-commune-button:text-is('{KIOSK_COMMUNE[lang]}')"
+    seconds = kiosk_tap(
+        page, lambda: page.tap(button), ".terroffer-kiosk-screen-results .terroffer-kiosk-result"
+    )
+    if rules:
+        page.locator(".terroffer-kiosk-result").first.tap()
+        kiosk_screen(page, "zone").locator(".terroffer-rules h3").first.wait_for()
+    kiosk_home(page)
+    return seconds
+
+
+def kiosk_plot(page: Any) -> float:
+    """Four corners on the keypad: seconds from the tap on Finish to the answer's QR code; home."""
+    page.tap(".terroffer-kiosk-plot")
+    kiosk_screen(page, "keypad")
+    for x, y in KIOSK_CORNERS:
+        for value in (x, y):
+            for key in f"{value:.2f}":
+                page.tap(f".terroffer-kiosk-key-{'dot' if key == '.' else key}")
+            page.tap(".terroffer-kiosk-confirm")
+    page.locator(".terroffer-kiosk-corners li:nth-child(4)").wait_for()
+    seconds = kiosk_tap(page, lambda: page.tap(".terroffer-kiosk-finish"), ".terroffer-kiosk-qr svg")
+    kiosk_home(page)
+    return seconds
+
+
+def kiosk_map_tap(page: Any) -> float:
+    """A tap at the tap screen's map centre: seconds to the answer's QR code; home."""
+    page.tap(".terroffer-kiosk-plot")
+    kiosk_screen(page, "keypad")
+    page.tap(".terroffer-kiosk-to-map")
+    tap_screen = kiosk_screen(page, "tap")
+    tap_screen.locator("canvas.leaflet-tile-loaded").first.wait_for()
+    box = tap_screen.locator(".terroffer-map").bounding_box()
+    seconds = kiosk_tap(
+        page,
+        lambda: page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+        ".terroffer-kiosk-screen-answer .terroffer-kiosk-qr svg",
+    )
+    kiosk_home(page)
+    return seconds
+
+
+def kiosk_contact(page: Any) -> float:
+    """Seconds from the tap on Contact to its screen; home."""
+    seconds = kiosk_tap(page, lambda: page.tap(".terroffer-kiosk-contact"), ".terroffer-kiosk-screen-contact")
+    kiosk_home(page)
+    return seconds
+
+
+def kiosk_language(page: Any, lang: str) -> None:
+    """The start screen's language button, as a visitor switches."""
+    page.tap(f".terroffer-kiosk-lang-{lang}")
+    page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
+
+
+@contextmanager
+def kiosk_page(browser: Browser, server: Served, timeout: float) -> Iterator[Any]:
+    """One kiosk tab on the booth's landscape screen, touch on, in French, on its start screen."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(timeout * 1000)
+    try:
+        page.goto(server.url + "?lang=fr", wait_until="commit")
+        page.locator(".terroffer-kiosk-start").wait_for()
+        yield page
+    finally:
+        context.close()
+
+
+def kiosk_taps(case: Case, page: Any, repeat: int) -> None:
+    """Tap to answer, each path ``repeat`` times in French then in Arabic."""
+    for lang in ("fr", "ar"):
+        for _ in range(repeat):
+            kiosk_language(page, lang)
+            case.add(f"kiosk tap: invest, commune -> zones ({lang})", kiosk_invest(page, lang))
+            kiosk_language(page, lang)
+            case.add(f"kiosk tap: typed plot -> answer, QR ({lang})", kiosk_plot(page))
+            kiosk_language(page, lang)
+            case.add(f"kiosk tap: map tap -> answer, QR ({lang})", kiosk_map_tap(page))
+            kiosk_language(page, lang)
+            case.add(f"kiosk tap: contact ({lang})", kiosk_contact(page))
+
+
+def kiosk_visitors(case: Case, page: Any, server: Served, visitors: int) -> None:
+    """``visitors`` in a row on one tab, as at the booth; the kernel's memory now and then.
+
+    Each visitor, in French or Arabic by turns, looks up the housing zones of Témara and one
+    zone's rules, taps a plot on the map (a look-up, its QR code and its PDF), reads the
+    contact screen, and goes home (what the idle reset calls); every tenth types a plot too.
+    """
+    pid = next(iter(server.kernels().values()), None)
+    if pid is None:
+        case.notes.append("kiosk: its kernel was not found, no memory figures")
+        return
+    case.memory["kiosk kernel, before the visitors"] = rss_mb(pid)
+    for k in range(1, visitors + 1):
+        lang = "ar" if k % 2 else "fr"
+        kiosk_language(page, lang)
+        kiosk_invest(page, lang, rules=True)
+        kiosk_language(page, lang)
+        kiosk_map_tap(page)
+        kiosk_language(page, lang)
+        kiosk_contact(page)
+        if k % 10 == 0:
+            kiosk_plot(page)
+        if k in (1, 10, visitors // 2, visitors):
+            page.wait_for_timeout(500)
+            case.memory[f"kiosk kernel, after {k} visitors"] = rss_mb(pid)
+            progress(f"kiosk: {k} visitors, kernel {rss_mb(pid):.0f} MB")
+
+
+def kiosk_idle(case: Case, page: Any) -> None:
+    """A half-typed corner left alone: the prompt, then the start screen, checked clean."""
+    kiosk_language(page, "ar")
+    page.tap(".terroffer-kiosk-plot")
+    kiosk_screen(page, "keypad")
+    for key in "3597":
+        page.tap(f".terroffer-kiosk-key-{key}")
+    page.tap(".terroffer-kiosk-confirm")
+    page.tap(".terroffer-kiosk-key-3")
+    page.locator(".terroffer-kiosk-entry:text-is('3')").wait_for()
+    t0 = time.perf_counter()
+    kiosk_screen(page, "idle")
+    prompt = time.perf_counter() - t0
+    page.locator(".terroffer-kiosk-start").wait_for()
+    start = time.perf_counter() - t0
+    # the start screen comes first, then its words in the kiosk's own language (French)
+    with contextlib.suppress(Exception):  # a page still not in French is said below: not clean
+        page.wait_for_function("() => document.documentElement.lang === 'fr'", timeout=10_000)
+    french = time.perf_counter() - t0
+    case.add("kiosk idle: untouched -> prompt", prompt)
+    case.add("kiosk idle: prompt -> start screen", start - prompt)
+    case.add("kiosk idle: start screen later than due", start - KIOSK_IDLE_S - KIOSK_PROMPT_S)
+    case.add("kiosk idle: start screen -> in French again", french - start)
+    # clean: the kiosk's own language again, and nothing of the last visitor on the keypad
+    lang = page.evaluate("document.documentElement.lang")
+    page.tap(".terroffer-kiosk-plot")
+    kiosk_screen(page, "keypad")
+    entry = page.locator(".terroffer-kiosk-entry").inner_text()
+    corners = page.locator(".terroffer-kiosk-corners li").count()
+    clean = lang == "fr" and entry == "…" and corners == 0
+    case.notes.append(
+        f"kiosk idle reset: start screen in {lang!r}, keypad shows {entry!r} and {corners} corner(s): "
+        + ("clean" if clean else "NOT CLEAN")
+    )
+    kiosk_home(page)
+
+
+def kiosk(browser: Browser, log_dir: Path, repeat: int, visitors: int, timeout: float) -> None:
+    """The kiosk on the sample: tap to answer per path and language, visitors in a row, the idle reset.
+
+    The taps and the visitors run on a server whose idle time is long (a prompt would take the
+    screen between two taps of a loaded machine); the idle reset on a second one, short.
+    """
+    case = Case("kiosk, bundled sample", SAMPLE, [])
+    long_idle = {"TERROFFER_KIOSK_IDLE": str(KIOSK_LONG_IDLE_S)}
+    with served(KIOSK, SAMPLE, 1, log_dir, long_idle) as server:
+        server.wait_pool(1, timeout=600)
+        with kiosk_page(browser, server, timeout) as page:
+            progress("kiosk: tap to answer, each path in fr and ar")
+            kiosk_taps(case, page, repeat)
+            progress(f"kiosk: {visitors} visitors in a row on one tab")
+            kiosk_visitors(case, page, server, visitors)
+    short_idle = {"TERROFFER_KIOSK_IDLE": str(KIOSK_IDLE_S), "TERROFFER_KIOSK_PROMPT": str(KIOSK_PROMPT_S)}
+    with served(KIOSK, SAMPLE, 1, log_dir, short_idle) as server:
+        server.wait_pool(1, timeout=600)
+        with kiosk_page(browser, server, timeout) as page:
+            progress("kiosk: the idle reset")
+            kiosk_idle(case, page)
+    case.notes.append(
+        f"taps and visitors with an idle time of {KIOSK_LONG_IDLE_S} s; the idle reset on a server "
+        f"idle after {KIOSK_IDLE_S} s, its prompt {KIOSK_PROMPT_S} s"
+    )
+    if browser.outside:
+        case.notes.append(f"requests refused off the machine: {browser.outside[:3]}")
+    report(case)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: every figure on the sample and (unless ``--quick``) on the synthetic plan."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -683,6 +920,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--large-visits", type=int, default=0, help="the same on the synthetic plan (0)")
     parser.add_argument("--timeout", type=float, default=180.0, help="browser timeout per step, s (180)")
+    parser.add_argument(
+        "--kiosk-visitors", type=int, default=None, help="kiosk visitors in a row on one tab (50; quick: 10)"
+    )
+    kiosk_choice = parser.add_mutually_exclusive_group()
+    kiosk_choice.add_argument("--no-kiosk", action="store_true", help="leave the kiosk out")
+    kiosk_choice.add_argument(
+        "--kiosk-only", action="store_true", help="the kiosk alone (no explorer, no synthetic plan)"
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (2 if args.quick else 5)
     visits = args.visits or (5 if args.quick else 20)
@@ -698,7 +943,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     # (title, file, a known point, page loads, visits in a row)
     plans = [("bundled sample", SAMPLE, SAMPLE_POINT, args.loads or (2 if args.quick else 3), visits)]
-    if not args.quick:
+    if args.kiosk_only:
+        plans = []
+    elif not args.quick:
         large = synthetic_file(args.zones, args.seed)
         plans.append((f"synthetic, {args.zones:,} zones", large, None, args.loads or 2, args.large_visits))
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp, sync_playwright() as pw:
@@ -719,6 +966,10 @@ def main(argv: list[str] | None = None) -> int:
                 if browser.outside:
                     case.notes.append(f"requests refused off the machine: {browser.outside[:3]}")
                 report(case)
+            if not args.no_kiosk:
+                progress("kiosk: taps, visitors in a row, idle reset")
+                n_kiosk = args.kiosk_visitors or (10 if args.quick else 50)
+                kiosk(browser, Path(tmp), repeat, n_kiosk, args.timeout)
         finally:
             browser.browser.close()
     print(f"\nwhole run: {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f}")
