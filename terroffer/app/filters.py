@@ -261,7 +261,7 @@ class ZoneFilter:
 def _zone_in_force(plan: Plan) -> np.ndarray:
     """Whether each zone's plan is in force today, kept with the plan for the day."""
     today = dt.date.today()
-    key = ("zone_in_force", today)
+    key = f"zone_in_force:{today.isoformat()}"
     cached = plan._cache.get(key)
     if cached is None:
         in_force_of = {pid: plan_in_force(info, today) for pid, info in plan_index(plan).plans.items()}
