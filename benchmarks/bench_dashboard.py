@@ -40,14 +40,16 @@ Usage::
     .venv/bin/python benchmarks/bench_dashboard.py            # sample and 100,000 zones
     .venv/bin/python benchmarks/bench_dashboard.py --quick    # sample only, fewer repeats
     .venv/bin/python benchmarks/bench_dashboard.py --visits 10 --large-visits 3
-    .venv/bin/python benchmarks/bench_dashboard.py --kiosk-only   # the kiosk alone (about 8 min)
+    .venv/bin/python benchmarks/bench_dashboard.py --kiosk-only   # the kiosk alone (8-25 min)
     .venv/bin/python benchmarks/bench_dashboard.py --no-kiosk     # the explorer alone
 
 How long it runs is set by kernel starts, not by the timings: every preheated visit waits
 for the pool to be refilled first (on a 2-core machine about 9 s per kernel on the sample,
 36 s on 100,000 zones), and the 20 visits in a row are 20 kernel starts. ``--quick`` takes
-about 4 minutes; the full run 15-19 minutes (``--visits 5`` saves about 4 of them). Progress
-goes to stderr, the table to stdout.
+about 4 minutes; the full run 15-19 minutes (``--visits 5`` saves about 4 of them), and the
+kiosk 8-25 more: its 50 visitors are some 1,500 taps, each a Playwright round trip, slow on a
+loaded machine (``--kiosk-visitors 10`` saves most of it). Progress goes to stderr, the table
+to stdout.
 
 Not a test: nothing here asserts a time. The synthetic plan is cached as bench_load.py does.
 """
