@@ -130,6 +130,42 @@ def test_properties_family_row_and_the_filter_mark(plan) -> None:  # type: ignor
     assert {i: f["properties"]["m"] for i, f in default.items()} == {0: 1, 1: 1, 2: 0, 3: 1}
 
 
+def test_a_filter_change_cuts_no_geometry_again(plan, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A filter changes only the zones' marks: the tile's geometry is cut once, whatever the filter,
+    # and the bytes of two filters differ only where a mark differs.
+    tx, ty = tile_of(*CENTRE, Z)
+    cuts: list[str] = []
+    real_cut = tiles._cut
+    monkeypatch.setattr(tiles, "_cut", lambda layer, *zxy: cuts.append("cut") or real_cut(layer, *zxy))
+    everyone = tile_bytes(plan, Z, tx, ty)
+    assert len(cuts) == 2  # zones, reservations
+    industry = zones_by_row(tile_bytes(plan, Z, tx, ty, ZoneFilter.make(plan, sectors="industry")))
+    villas = zones_by_row(tile_bytes(plan, Z, tx, ty, ZoneFilter.make(plan, families="villa")))
+    assert len(cuts) == 2
+    assert {i: f["properties"]["m"] for i, f in industry.items()} == {0: 0, 1: 1, 2: 0, 3: 0}
+    assert {i: f["properties"]["m"] for i, f in villas.items()} == {0: 1, 1: 0, 2: 0, 3: 0}
+    whole = zones_by_row(everyone)
+    for i, feature in industry.items():
+        assert feature["geometry"] == whole[i]["geometry"]
+    default = tile_bytes(plan, Z, tx, ty, ZoneFilter())
+    assert decode(everyone)["reservations"] == decode(default)["reservations"]
+
+
+def test_the_shape_cache_keeps_to_its_budget() -> None:
+    cache = tiles._ShapeCache(max_bytes=1000)
+    empty = np.zeros(0, dtype=np.int64)
+
+    def shapes(n_bytes: int) -> tiles._Shapes:
+        return tiles._Shapes(empty, empty, np.zeros(0, dtype=object), np.zeros(n_bytes, np.uint8), empty, b"")
+
+    cache.put((1, 0, 0), shapes(400))
+    cache.put((1, 1, 0), shapes(400))
+    assert cache.get((1, 0, 0)) is not None  # now the most recently used
+    cache.put((1, 0, 1), shapes(400))  # 1,200 bytes: the least recently used (1, 1, 0) goes
+    assert cache.get((1, 1, 0)) is None and cache.get((1, 0, 0)) is not None
+    assert cache.size == 800 and len(cache) == 2
+
+
 def test_reservations_say_which_are_roads(plan) -> None:  # type: ignore[no-untyped-def]
     school = gpd.GeoDataFrame(
         {"number": ["E-1"], "kind": ["school"], "plan_id": ["PA-T"]},
