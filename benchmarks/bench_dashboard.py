@@ -12,7 +12,9 @@ synthetic plan, and prints, measured in the same run:
   received, drawn) and the size of the front-end's scripts; targets < 4 s cold, < 1.5 s
   preheated. The baseline is the OLD overview page
   (``benchmarks/baseline/overview.ipynb``: a plan list, a sector table and a PNG), served
-  the same two ways and timed until its content (text and picture) shows;
+  the same two ways and timed until its content (text and picture) shows. Beside them, Voilà's
+  floor (``benchmarks/baseline/floor.ipynb``, one HTML widget), the least any page Voilà
+  serves takes on this machine: the explorer's own cost is its time minus the floor's;
 - a filter change until the map is redrawn (new zone tiles loaded) and the count changed
   (< 500 ms); a tap at the map's centre, after a typed look-up centred the map, until the
   rules panel shows (< 300 ms); a typed look-up until its PDF link is present (< 1 s). These
@@ -81,6 +83,8 @@ from bench_load import synthetic_file  # noqa: E402
 
 SAMPLE = ROOT / "data" / "zoning" / "skhirat-temara.gpkg"
 BASELINE = HERE / "baseline" / "overview.ipynb"
+#: Voilà's own floor: a page of one HTML widget (what no dashboard served by Voilà can beat).
+FLOOR = HERE / "baseline" / "floor.ipynb"
 # The browser the tests drive, with the same flags (this machine's closed network wants them).
 sys.path.insert(0, str(ROOT))
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -107,6 +111,10 @@ EXPLORER_DRAWN = """() => {
   const app = document.querySelector('.terroffer-app');
   return !!app && app.getBoundingClientRect().height > 0
     && !!document.querySelector('.terroffer-map canvas.leaflet-tile-loaded');
+}"""
+FLOOR_DRAWN = """() => {
+  const floor = document.querySelector('.terroffer-floor');
+  return !!floor && floor.getBoundingClientRect().height > 0;
 }"""
 OVERVIEW_DRAWN = """() => {
   const text = document.querySelector('.terroffer-overview');
@@ -508,11 +516,13 @@ def cold_visits(case: Case, browser: Browser, log_dir: Path, loads: int, timeout
     with (
         served(ROOT / "notebooks" / "explorer.ipynb", case.path, 0, log_dir) as explorer,
         served(BASELINE, case.path, 0, log_dir) as overview,
+        served(FLOOR, case.path, 0, log_dir) as floor,
     ):
         for _ in range(loads):
             for name, server, ready in (
                 ("explorer", explorer, EXPLORER_DRAWN),
                 ("overview", overview, OVERVIEW_DRAWN),
+                ("Voilà floor (one HTML widget)", floor, FLOOR_DRAWN),
             ):
                 server.wait_pool(0)
                 with browser.visit(server.url + "?lang=fr", ready, timeout) as (_, seconds, _):
@@ -528,6 +538,11 @@ def preheated_visits(
     The first explorer visit opens a context that stays, with its HTTP cache on: the visits
     made in it later find the front-end's scripts there, as a visitor who comes back does.
     """
+    with served(FLOOR, case.path, 1, log_dir) as floor:
+        for _ in range(loads):
+            floor.wait_pool(1, timeout=600)
+            with browser.visit(floor.url + "?lang=fr", FLOOR_DRAWN, timeout) as (_, seconds, _):
+                case.add("Voilà floor (one HTML widget) drawn, preheated", seconds)
     with served(BASELINE, case.path, 1, log_dir) as overview:
         for _ in range(loads):
             overview.wait_pool(1, timeout=600)
@@ -657,6 +672,13 @@ def report(case: Case) -> None:
             print(
                 f"  explorer / overview, {kind}: {statistics.median(ours) / statistics.median(base):.2f}x "
                 f"(median), {min(ours) / min(base):.2f}x (best)"
+            )
+        floor = t.get(f"Voilà floor (one HTML widget) drawn, {kind}")
+        if ours and floor:
+            added = statistics.median(ours) - statistics.median(floor)
+            print(
+                f"  explorer - Voilà floor, {kind}: {added:+.2f} s "
+                "(median): what the explorer adds to the least a Voilà page takes here"
             )
     for name, value in case.memory.items():
         unit = "" if name.endswith(", s") else " MB"

@@ -177,10 +177,9 @@ class PlanMap:
             tiles.base = True
             self.widget.add(tiles)
 
-        self.communes = L.GeoJSON(data=self._communes_geojson(), style=path_options("commune"))
-        self.coastline = L.GeoJSON(data=self._coastline_geojson(), style=path_options("coastline"))
-        self.widget.add(self.coastline)
-        self.widget.add(self.communes)
+        # The zone tiles first: the page creates the layers in this order, and the tiles' requests
+        # then leave before the background is drawn. They lie in Leaflet's tile pane, under the
+        # overlay pane of the background's lines, whatever the order.
         self.zones = L.VectorTileLayer(
             url=tile_url(zone_filter) if tile_url else "",
             layer_styles=zone_style_js(),
@@ -189,6 +188,10 @@ class PlanMap:
             attribution=self._attribution(),
         )
         self.widget.add(self.zones)
+        self.communes = L.GeoJSON(data=self._communes_geojson(), style=path_options("commune"))
+        self.coastline = L.GeoJSON(data=self._coastline_geojson(), style=path_options("coastline"))
+        self.widget.add(self.coastline)
+        self.widget.add(self.communes)
         self.labels = L.LayerGroup()
         self.widget.add(self.labels)
         self.selected = L.GeoJSON(data=_geojson(np.array([])), style=path_options("selected_zone"))
