@@ -16,7 +16,16 @@ from urllib.parse import parse_qs
 
 from terroffer.reference import LANGUAGES
 
-__all__ = ["APPS", "NOTEBOOKS", "app_defaults", "request_lang", "serve", "voila_command", "voila_env"]
+__all__ = [
+    "APPS",
+    "NOTEBOOKS",
+    "app_defaults",
+    "request_lang",
+    "serve",
+    "voila_command",
+    "voila_env",
+    "wait_for_request",
+]
 
 SHARE = Path(__file__).resolve().parent / "share"
 #: The dashboard notebooks ship inside the package, so an installed wheel can serve them;
@@ -72,10 +81,25 @@ def app_defaults(notebook: str | os.PathLike[str], env: Mapping[str, str] | None
     return {}
 
 
+def wait_for_request() -> None:
+    """In a preheated kernel, wait for the visitor's request (:func:`voila.utils.wait_for_request`).
+
+    Elsewhere - a kernel Voilà started for a visitor already waiting, or no Voilà at all - there
+    is nothing to wait for, and Voilà is not imported: ``voila.utils`` pulls in Jupyter Server,
+    two seconds and more that the waiting visitor would pay. A preheated kernel imports it
+    before its visitor comes.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") != "True":
+        return
+    from voila.utils import wait_for_request as wait
+
+    wait()
+
+
 def request_lang(env: Mapping[str, str] | None = None, default: str = "fr") -> str:
     """The page's language: the visitor's ``?lang=``, else ``TERROFFER_LANG``, else ``default``.
 
-    In a preheated kernel, call :func:`voila.utils.wait_for_request` first: it puts the
+    In a preheated kernel, call :func:`wait_for_request` first: it puts the
     visitor's ``QUERY_STRING`` into the environment. Only the language comes from the URL: on
     a public server a visitor must not choose which file the kernel reads.
     """

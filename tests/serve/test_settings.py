@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -122,3 +123,20 @@ def test_serve_refuses_an_unreadable_plan_and_a_busy_port(tmp_path):
         assert_refused(run_cli("serve", "--plan", SAMPLE, "--port", port, lang="ar"), str(port), "ar")
         # the old name is the same command
         assert_refused(run_cli("dashboard", "--plan", SAMPLE, "--port", port), str(port), "fr")
+
+
+def test_a_kernel_started_for_a_waiting_visitor_does_not_import_voila():
+    # voila.utils pulls in Jupyter Server (2 s and more): a cold kernel's visitor must not wait for it
+    code = (
+        "import sys; from terroffer.app.serve import wait_for_request; wait_for_request(); "
+        "print(sorted(m for m in ('voila', 'jupyter_server') if m in sys.modules))"
+    )
+    for preheat in ("False", None):
+        env = {k: v for k, v in os.environ.items() if k != "VOILA_PREHEAT"}
+        if preheat:
+            env["VOILA_PREHEAT"] = preheat
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "[]"
