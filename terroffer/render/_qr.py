@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from terroffer.render.style import colour
 
 __all__ = ["qr_matrix", "qr_svg"]
@@ -14,7 +16,7 @@ def qr_matrix(reference: str, *, error: str = "m", utf8: bool = False) -> list[l
     """
     import segno
 
-    options = {"encoding": "utf-8", "eci": True} if utf8 else {}
+    options: dict[str, Any] = {"encoding": "utf-8", "eci": True} if utf8 else {}
     qr = segno.make(reference, error=error, micro=False, **options)
     return [[bool(m) for m in row] for row in qr.matrix]
 
