@@ -24,15 +24,9 @@ from terroffer.io import write_plan
 from terroffer.io.store import RESERVED_FOR, RESERVED_LAYER
 from terroffer.model import (
     Plan,
-    SourceInfo,
-    conform_communes,
-    conform_plans,
-    conform_reservations,
-    conform_rules,
-    conform_zones,
 )
 
-from .tiny import CRS, rect
+from .tiny import CRS, assemble, rect
 
 ROAD_M2 = 100 * 10  # the road's strip across A
 SCHOOL_AND_MARKET_M2 = 2_000 + 2_000 - 20 * 50  # their overlap counted once
@@ -73,19 +67,7 @@ def two_zone_plan() -> Plan:
     plans = pd.DataFrame(
         {"plan_id": ["PA-T"], "kind": ["PA"], "name_fr": ["PA de T"], "status": ["approved"]}
     )
-    communes = gpd.GeoDataFrame(
-        {"code": ["C1"], "name_fr": ["Témara"], "name_ar": ["تمارة"], "population_2024": [1000]},
-        geometry=[rect(-100, -100, 400, 200)],
-        crs=CRS,
-    )
-    return Plan(
-        zones=conform_zones(zones),
-        rules=conform_rules(rules),
-        reservations=conform_reservations(reservations, CRS),
-        plans=conform_plans(plans),
-        communes=conform_communes(communes, CRS),
-        source=SourceInfo(path="two zones", driver="memory", crs=CRS),
-    )
+    return assemble(zones, rules, reservations, plans, commune=rect(-100, -100, 400, 200), name="two zones")
 
 
 def stored_reserved(path) -> list[float]:  # type: ignore[no-untyped-def]

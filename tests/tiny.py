@@ -100,9 +100,14 @@ def tiny_plan() -> Plan:
             "illustrative": [True, True],
         }
     )
+    return assemble(zones, rules, reservations, plans, commune=rect(-100, -100, 300, 200), name="tiny")
+
+
+def assemble(zones, rules, reservations, plans, *, commune, name: str) -> Plan:  # type: ignore[no-untyped-def]
+    """A canonical plan of these tables in one commune, C1 (Témara, 1,000 people), of shape ``commune``."""
     communes = gpd.GeoDataFrame(
         {"code": ["C1"], "name_fr": ["Témara"], "name_ar": ["تمارة"], "population_2024": [1000]},
-        geometry=[rect(-100, -100, 300, 200)],
+        geometry=[commune],
         crs=CRS,
     )
     return Plan(
@@ -111,5 +116,5 @@ def tiny_plan() -> Plan:
         reservations=conform_reservations(reservations, CRS),
         plans=conform_plans(plans),
         communes=conform_communes(communes, CRS),
-        source=SourceInfo(path="tiny", driver="memory", crs=CRS),
+        source=SourceInfo(path=name, driver="memory", crs=CRS),
     )
