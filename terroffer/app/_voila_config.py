@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -185,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     app = TerrofferVoila.instance(config=config)
     app.initialize(list(sys.argv[1:] if argv is None else argv))
+    # Ctrl-C takes SIGTERM's path: the loop stops at its next turn, then every kernel is shut
+    # down. Left to Python, it is a KeyboardInterrupt raised wherever the main thread happens to
+    # be, which a library on the way may swallow: a CI run saw the server outlive it.
+    signal.signal(signal.SIGINT, app._handle_signal_stop)
     app.start()
     return 0
 
