@@ -94,7 +94,8 @@ def warm_up(plan: Plan, *, note: bool | None = None) -> None:
         note = preheated()
     if note or not _later(NOTE_DEFER_S, lambda: _warm_note(plan)):
         _warm_note(plan)
-    release_memory()
+    # a cold kernel's visitor is waiting: no 0.15 s garbage collection now (the deferred note does it)
+    release_memory(collect=note)
 
 
 def preheated(env: Any = None) -> bool:
