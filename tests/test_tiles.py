@@ -152,7 +152,7 @@ def test_a_filter_change_cuts_no_geometry_again(plan, monkeypatch) -> None:  # t
 
 
 def test_the_shape_cache_keeps_to_its_budget() -> None:
-    cache = tiles._ShapeCache(max_bytes=1000)
+    cache = tiles.TileCache(max_bytes=1000, size=lambda shapes: shapes.nbytes)
     empty = np.zeros(0, dtype=np.int64)
 
     def shapes(n_bytes: int) -> tiles._Shapes:

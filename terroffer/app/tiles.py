@@ -119,7 +119,7 @@ class _TileIndex:
     kind_codes: np.ndarray
     kind_names: np.ndarray
     #: each tile's filter-independent part (:class:`_Shapes`), by (z, x, y)
-    shapes: _ShapeCache = field(default_factory=lambda: _ShapeCache())
+    shapes: TileCache = field(default_factory=lambda: TileCache(size=lambda shapes: shapes.nbytes))
 
 
 @dataclass(frozen=True)
@@ -142,35 +142,6 @@ class _Shapes:
         return int(self.rows.nbytes + self.family_at.nbytes + self.geom.nbytes + self.geom_len.nbytes) + len(
             self.reservations
         )
-
-
-class _ShapeCache:
-    """Tiles' :class:`_Shapes`, least recently used dropped first beyond ``max_bytes``; thread-safe."""
-
-    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[int, int, int], _Shapes] = OrderedDict()
-
-    def get(self, key: tuple[int, int, int]) -> _Shapes | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[int, int, int], shapes: _Shapes) -> None:
-        with self._lock:
-            if key in self._items:
-                self.size -= self._items.pop(key).nbytes
-            self._items[key] = shapes
-            self.size += shapes.nbytes
-            while self.size > self.max_bytes and len(self._items) > 1:
-                self.size -= self._items.popitem(last=False)[1].nbytes
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 _BUILD_LOCK = threading.Lock()
@@ -611,28 +582,35 @@ def _shapes(index: _TileIndex, z: int, x: int, y: int) -> _Shapes:
 
 
 class TileCache:
-    """Encoded tiles, least recently used dropped first once ``max_bytes`` is exceeded."""
+    """Encoded tiles (or what ``size`` weighs), least recently used dropped first beyond ``max_bytes``.
 
-    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+    Thread-safe: the tile server's pool threads share it.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 2**20, size: Callable[[Any], int] = len) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._tiles: OrderedDict[Any, bytes] = OrderedDict()
+        self._size_of = size
+        self._lock = threading.Lock()
+        self._tiles: OrderedDict[Any, Any] = OrderedDict()
 
-    def get(self, key: Any) -> bytes | None:
-        """The tile stored under ``key`` (now the most recently used), or None."""
-        found = self._tiles.get(key)
-        if found is not None:
-            self._tiles.move_to_end(key)
-        return found
+    def get(self, key: Any) -> Any:
+        """The value stored under ``key`` (now the most recently used), or None."""
+        with self._lock:
+            found = self._tiles.get(key)
+            if found is not None:
+                self._tiles.move_to_end(key)
+            return found
 
-    def put(self, key: Any, tile: bytes) -> None:
-        """Store ``tile``; drop the least recently used tiles beyond the budget."""
-        if key in self._tiles:
-            self.size -= len(self._tiles.pop(key))
-        self._tiles[key] = tile
-        self.size += len(tile)
-        while self.size > self.max_bytes and len(self._tiles) > 1:
-            self.size -= len(self._tiles.popitem(last=False)[1])
+    def put(self, key: Any, tile: Any) -> None:
+        """Store ``tile``; drop the least recently used values beyond the budget."""
+        with self._lock:
+            if key in self._tiles:
+                self.size -= self._size_of(self._tiles.pop(key))
+            self._tiles[key] = tile
+            self.size += self._size_of(tile)
+            while self.size > self.max_bytes and len(self._tiles) > 1:
+                self.size -= self._size_of(self._tiles.popitem(last=False)[1])
 
     def __len__(self) -> int:
         return len(self._tiles)
